@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CareCommunity(models.Model):
+    """Street (街道) > community (社区) > grid (网格) hierarchy."""
+
+    _name = "care.community"
+    _description = "Community or Grid"
+    _parent_store = True
+    _rec_name = "complete_name"
+    _order = "complete_name"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=False)
+    complete_name = fields.Char(compute="_compute_complete_name", store=True, recursive=True)
+    kind = fields.Selection(
+        [("street", "Street"), ("community", "Community"), ("grid", "Grid")],
+        required=True,
+        default="community",
+    )
+    parent_id = fields.Many2one(
+        "care.community", string="Parent", index=True, ondelete="restrict", check_company=True
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("care.community", "parent_id", string="Children")
+    grid_worker_id = fields.Many2one("res.partner", string="Grid Worker")
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    active = fields.Boolean(default=True)
+
+    @api.depends("name", "parent_id.complete_name")
+    def _compute_complete_name(self):
+        for record in self:
+            if record.parent_id:
+                record.complete_name = f"{record.parent_id.complete_name} / {record.name}"
+            else:
+                record.complete_name = record.name
+
+    @api.constrains("parent_id")
+    def _check_parent_id(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("A community cannot be its own parent."))

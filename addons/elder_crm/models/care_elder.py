@@ -1,0 +1,748 @@
+import base64
+import io
+from datetime import date
+
+import qrcode
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import id_number as idn
+
+GBT_LEVELS = [
+    ("0", "0 - Intact (能力完好)"),
+    ("1", "1 - Mildly impaired (轻度失能)"),
+    ("2", "2 - Moderately impaired (中度失能)"),
+    ("3", "3 - Severely impaired (重度失能)"),
+    ("4", "4 - Completely lost (完全失能)"),
+]
+BARTHEL_BANDS = [
+    ("independent", "Independent (100)"),
+    ("mild", "Mild dependency (61-99)"),
+    ("moderate", "Moderate dependency (41-60)"),
+    ("severe", "Severe dependency (0-40)"),
+]
+AGE_BANDS = [
+    ("under_60", "Under 60"),
+    ("60_69", "60-69"),
+    ("70_79", "70-79"),
+    ("80_89", "80-89"),
+    ("90_plus", "90+"),
+]
+STATE_DATE_FIELDS = {
+    "active": "date_active",
+    "suspended": "date_suspended",
+    "deceased": "date_deceased",
+    "left": "date_left",
+}
+PHONE_FIELDS = ("phone", "mobile")
+MEDICAL_GROUPS = "elder_crm.group_care_reception,elder_crm.group_care_emergency"
+SAFETY_GROUPS = (
+    "elder_crm.group_care_reception,elder_crm.group_care_emergency,"
+    "elder_crm.group_care_dispatcher"
+)
+
+
+def age_on(birth_date, today):
+    """Whole years between ``birth_date`` and ``today``."""
+    if not birth_date:
+        return 0
+    return relativedelta(today, birth_date).years
+
+
+def age_band(age):
+    if age >= 90:
+        return "90_plus"
+    if age >= 60:
+        return {6: "60_69", 7: "70_79", 8: "80_89"}[age // 10]
+    return "under_60"
+
+
+class CareElder(models.Model):
+    _name = "care.elder"
+    _description = "Elder"
+    _inherits = {"res.partner": "partner_id"}
+    _inherit = ["mail.thread.phone", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact Record", required=True, ondelete="restrict", index=True
+    )
+    code = fields.Char(
+        string="Archive No.", readonly=True, copy=False, index=True, default="/",
+        help="Stable reference printed on the elder card and its QR code.",
+    )
+    company_id = fields.Many2one(
+        "res.company", related="partner_id.company_id", store=True, readonly=False,
+        required=True, index=True, default=lambda self: self.env.company, precompute=True,
+    )
+    responsible_id = fields.Many2one(
+        "res.users", string="Care Coordinator", default=lambda self: self.env.user,
+        tracking=True, check_company=True,
+    )
+    state = fields.Selection(
+        [
+            ("enquiry", "Enquiry"),
+            ("active", "Active"),
+            ("suspended", "Suspended"),
+            ("deceased", "Deceased"),
+            ("left", "Left"),
+        ],
+        string="Status", default="enquiry", required=True, tracking=True, index=True,
+    )
+    date_enquiry = fields.Date(string="Enquiry Date", default=fields.Date.context_today)
+    date_active = fields.Date(string="Active Since", tracking=True)
+    date_suspended = fields.Date(string="Suspended On", tracking=True)
+    date_deceased = fields.Date(string="Date of Death", tracking=True)
+    date_left = fields.Date(string="Left On", tracking=True)
+    status_reason = fields.Char(string="Status Reason")
+
+    # Identity ---------------------------------------------------------------
+    id_number = fields.Char(
+        string="ID Number (full)", copy=False, index=True,
+        groups="elder_crm.group_care_manager",
+        help="Resident identity number (GB 11643), stored in its 18-character form.",
+    )
+    id_number_display = fields.Char(
+        string="ID Number", compute="_compute_id_number_display",
+        inverse="_inverse_id_number_display", search="_search_id_number_display",
+        help="Masked (110105********002X) for users outside the Care manager group. "
+        "Type a full number to set or change it.",
+    )
+    # not precomputed: the ID number may arrive through the inverse of
+    # id_number_display, after the record is created
+    birth_date = fields.Date(
+        compute="_compute_from_id_number", store=True, readonly=False, tracking=True
+    )
+    gender = fields.Selection(
+        [("male", "Male"), ("female", "Female")],
+        compute="_compute_from_id_number", store=True, readonly=False,
+    )
+    age = fields.Integer(
+        compute="_compute_age", store=True, aggregator="avg",
+        help="Refreshed every night on the elder's birthday.",
+    )
+    age_band = fields.Selection(AGE_BANDS, compute="_compute_age", store=True)
+    marital_status = fields.Selection(
+        [
+            ("single", "Never married"),
+            ("married", "Married"),
+            ("widowed", "Widowed"),
+            ("divorced", "Divorced"),
+            ("unknown", "Not stated"),
+        ]
+    )
+    education = fields.Selection(
+        [
+            ("illiterate", "Illiterate"),
+            ("primary", "Primary school"),
+            ("junior", "Junior high school"),
+            ("senior", "Senior high / technical school"),
+            ("college", "College or above"),
+            ("unknown", "Unknown"),
+        ]
+    )
+
+    # Household and social ------------------------------------------------------
+    contact_ids = fields.One2many("care.elder.contact", "elder_id", string="Family and Contacts")
+    emergency_contact_ids = fields.One2many(
+        "care.elder.contact", "elder_id", string="Emergency Contacts",
+        domain=[("is_emergency", "=", True)],
+    )
+    living_situation = fields.Selection(
+        [
+            ("alone", "Lives alone"),
+            ("spouse", "With spouse"),
+            ("children", "With children"),
+            ("parents", "With parents"),
+            ("siblings", "With siblings"),
+            ("relatives", "With other relatives"),
+            ("non_relatives", "With non-relatives"),
+            ("institution", "In an institution"),
+        ],
+        tracking=True,
+    )
+    subsidy_category_ids = fields.Many2many(
+        "care.subsidy.category", string="Subsidy Categories", tracking=True
+    )
+    service_tier = fields.Selection(
+        [("free", "Free"), ("low_cost", "Low-cost"), ("paid", "Paid"), ("vip", "VIP")],
+        default="paid", required=True, tracking=True,
+    )
+    grid_id = fields.Many2one(
+        "care.community", string="Community / Grid", check_company=True, index=True,
+        tracking=True,
+    )
+    community_id = fields.Many2one(
+        "care.community", string="Community", compute="_compute_community",
+        store=True, index=True,
+    )
+    street_office_id = fields.Many2one(
+        "care.community", string="Street Office", compute="_compute_community", store=True,
+    )
+    mobility = fields.Selection(
+        [
+            ("independent", "Walks independently"),
+            ("cane", "Uses a cane"),
+            ("walker", "Uses a walker"),
+            ("wheelchair", "Wheelchair"),
+            ("bedridden", "Bedridden"),
+        ]
+    )
+
+    # Health (restricted) --------------------------------------------------------
+    condition_ids = fields.Many2many(
+        "care.condition", string="Conditions", groups=MEDICAL_GROUPS, tracking=True
+    )
+    allergies = fields.Text(groups=SAFETY_GROUPS)
+    medications = fields.Text(groups=MEDICAL_GROUPS)
+    treatment_plan = fields.Text(groups=MEDICAL_GROUPS)
+    hospital_id = fields.Many2one(
+        "res.partner", string="Designated Hospital", groups=MEDICAL_GROUPS
+    )
+    doctor_id = fields.Many2one("res.partner", string="Family Doctor", groups=MEDICAL_GROUPS)
+    payment_method_ids = fields.Many2many(
+        "care.payment.method", string="Medical Payment Methods", groups=MEDICAL_GROUPS
+    )
+    has_dementia = fields.Boolean(
+        compute="_compute_has_dementia", store=True, groups=MEDICAL_GROUPS,
+        string="Dementia Diagnosed",
+    )
+
+    # Life story -------------------------------------------------------------------
+    hobbies = fields.Text()
+    diet = fields.Text(string="Diet and Taste")
+    habits = fields.Text(string="Daily Habits")
+    visitor_notes = fields.Text(
+        string="Notes for Visitors", help="What a worker or volunteer should know before a visit."
+    )
+
+    # Assessments --------------------------------------------------------------------
+    assessment_ids = fields.One2many("care.assessment", "elder_id", string="Assessments")
+    assessment_count = fields.Integer(compute="_compute_assessment_count")
+    gbt_assessment_id = fields.Many2one(
+        "care.assessment", string="Current GB/T 42195 Assessment",
+        compute="_compute_current_assessments", store=True,
+    )
+    gbt_level = fields.Selection(
+        GBT_LEVELS, string="Ability Level", compute="_compute_current_assessments",
+        store=True, index=True,
+    )
+    gbt_valid_until = fields.Date(
+        string="Level Valid Until", compute="_compute_current_assessments", store=True
+    )
+    barthel_score = fields.Integer(
+        string="Barthel ADL", compute="_compute_current_assessments", store=True
+    )
+    barthel_band = fields.Selection(
+        BARTHEL_BANDS, string="Barthel Band", compute="_compute_current_assessments", store=True
+    )
+    ad8_score = fields.Integer(
+        string="AD8 Score", compute="_compute_current_assessments", store=True
+    )
+    ad8_positive = fields.Boolean(
+        string="AD8 Positive", compute="_compute_current_assessments", store=True
+    )
+
+    # Lookup index: every number the elder answers on, in E.164 -------------------
+    mobile_sanitized = fields.Char(
+        compute="_compute_numbers_sanitized", store=True, index=True, copy=False
+    )
+    landline_sanitized = fields.Char(
+        compute="_compute_numbers_sanitized", store=True, index=True, copy=False
+    )
+    phone_lookup = fields.Char(
+        string="Phone (elder or family)", compute="_compute_phone_lookup",
+        search="_search_phone_lookup",
+        help="Search by any number of the elder or a family member, typed in any form.",
+    )
+    qr_code = fields.Binary(string="QR Code", compute="_compute_qr_code")
+
+    _sql_constraints = [
+        (
+            "id_number_company_unique",
+            "unique(company_id, id_number)",
+            "This ID number is already registered for another elder of this care centre.",
+        ),
+        ("code_company_unique", "unique(company_id, code)", "The archive number must be unique."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("id_number")
+    @api.depends_context("uid")
+    def _compute_id_number_display(self):
+        full = self.env.user.has_group("elder_crm.group_care_manager")
+        for elder, number in zip(self, self.sudo().mapped("id_number")):
+            elder.id_number_display = number if full else idn.mask(number)
+
+    def _inverse_id_number_display(self):
+        for elder in self:
+            value = (elder.id_number_display or "").strip()
+            current = elder.sudo().id_number
+            if value and current and value in (current, idn.mask(current)):
+                continue
+            elder.sudo().write({"id_number": value or False})
+        self.invalidate_recordset(["id_number_display"])
+
+    def _search_id_number_display(self, operator, value):
+        if operator not in ("=", "ilike") or not isinstance(value, str):
+            raise UserError(self.env._("Search an ID number by typing it in full."))
+        try:
+            number = idn.normalize(value)
+        except idn.IdNumberError:
+            return [("id", "=", False)]
+        elders = self.sudo().with_context(active_test=False)._search([("id_number", "=", number)])
+        return [("id", "in", elders)]
+
+    @api.depends("id_number")
+    def _compute_from_id_number(self):
+        for elder in self:
+            number = elder.sudo().id_number
+            if number and len(number) == 18:
+                elder.birth_date = idn.birth_date(number)
+                elder.gender = idn.gender(number)
+
+    @api.depends("birth_date")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for elder in self:
+            elder.age = age_on(elder.birth_date, today)
+            elder.age_band = age_band(elder.age) if elder.birth_date else False
+
+    @api.depends("grid_id", "grid_id.parent_id", "grid_id.parent_id.parent_id")
+    def _compute_community(self):
+        for elder in self:
+            node = elder.grid_id
+            community = street = self.env["care.community"]
+            while node:
+                if node.kind == "community" and not community:
+                    community = node
+                elif node.kind == "street" and not street:
+                    street = node
+                node = node.parent_id
+            elder.community_id = community
+            elder.street_office_id = street
+
+    @api.depends("condition_ids.is_dementia")
+    def _compute_has_dementia(self):
+        for elder in self:
+            elder.has_dementia = any(elder.condition_ids.mapped("is_dementia"))
+
+    def _compute_assessment_count(self):
+        counts = dict(
+            self.env["care.assessment"]._read_group(
+                [("elder_id", "in", self.ids)], ["elder_id"], ["__count"]
+            )
+        )
+        for elder in self:
+            elder.assessment_count = counts.get(elder, 0)
+
+    @api.depends(
+        "assessment_ids.state", "assessment_ids.date", "assessment_ids.final_level",
+        "assessment_ids.barthel_score", "assessment_ids.ad8_score",
+        "assessment_ids.valid_until",
+    )
+    def _compute_current_assessments(self):
+        for elder in self:
+            done = elder.assessment_ids.filtered(lambda a: a.state == "done").sorted(
+                lambda a: (a.date, a.id), reverse=True
+            )
+            current = {}
+            for assessment in done:
+                current.setdefault(assessment.assessment_type, assessment)
+            gbt = current.get("gbt42195", self.env["care.assessment"])
+            barthel = current.get("barthel")
+            ad8 = current.get("ad8")
+            elder.gbt_assessment_id = gbt
+            elder.gbt_level = gbt.final_level
+            elder.gbt_valid_until = gbt.valid_until
+            elder.barthel_score = barthel.barthel_score if barthel else 0
+            elder.barthel_band = barthel.barthel_band if barthel else False
+            elder.ad8_score = ad8.ad8_score if ad8 else 0
+            elder.ad8_positive = bool(ad8 and ad8.ad8_positive)
+
+    @api.depends("partner_id.phone", "partner_id.mobile", "partner_id.country_id")
+    def _compute_numbers_sanitized(self):
+        for elder in self:
+            elder.mobile_sanitized = elder._sanitize_number(elder.mobile)
+            elder.landline_sanitized = elder._sanitize_number(elder.phone)
+
+    def _compute_phone_lookup(self):
+        for elder in self:
+            elder.phone_lookup = elder.mobile or elder.phone
+
+    def _search_phone_lookup(self, operator, value):
+        if operator not in ("=", "ilike") or not isinstance(value, str):
+            raise UserError(self.env._("Search a phone number by typing it."))
+        sanitized = self._sanitize_number(value)
+        if not sanitized:
+            return [("id", "=", False)]
+        numbers = ["|", ("mobile_sanitized", "=", sanitized), ("landline_sanitized", "=", sanitized)]
+        return ["|", "|", *numbers[1:], ("contact_ids", "any", numbers)]
+
+    @api.depends("code")
+    def _compute_qr_code(self):
+        for elder in self:
+            elder.qr_code = elder._qr_png(elder.code) if elder.code else False
+
+    # ------------------------------------------------------------------
+    # Phone helpers (phone_validation, default region CN)
+    # ------------------------------------------------------------------
+    @api.model
+    def _default_phone_country(self):
+        """Region for numbers typed without a country prefix (default CN)."""
+        code = self.env["ir.config_parameter"].sudo().get_param("elder_crm.phone_region", "CN")
+        return self.env.ref(f"base.{code.strip().lower()}", raise_if_not_found=False) or (
+            self.env.ref("base.cn")
+        )
+
+    def _phone_get_number_fields(self):
+        return ["mobile", "phone"]
+
+    def _phone_get_country(self):
+        return {elder.id: elder.country_id or self._default_phone_country() for elder in self}
+
+    @api.model
+    def _sanitize_number(self, number, country=None):
+        """E.164 form of ``number`` or False when it cannot be read."""
+        if not number:
+            return False
+        return self._phone_format_number(
+            number, country=country or self._default_phone_country(), force_format="E164"
+        )
+
+    @api.model
+    def _format_phone_vals(self, vals, label_model=None):
+        """Validate and format the phone fields of ``vals`` in place.
+
+        Raises a ValidationError naming the number that cannot be read, so a
+        bad number is refused before anything is written.
+        """
+        for fname in PHONE_FIELDS:
+            number = vals.get(fname)
+            if not number:
+                continue
+            formatted = self._phone_format_number(
+                number, country=self._default_phone_country(), force_format="INTERNATIONAL"
+            )
+            if not formatted:
+                raise ValidationError(
+                    self.env._(
+                        "The phone number %(number)s cannot be read. Type it with its area "
+                        "code, e.g. 010-6512 3456 or 138 0013 8000.",
+                        number=number,
+                    )
+                )
+            vals[fname] = formatted
+        return vals
+
+    @api.model
+    def _qr_png(self, payload):
+        image = qrcode.make(payload, box_size=6, border=2)
+        stream = io.BytesIO()
+        image.save(stream, format="PNG")
+        return base64.b64encode(stream.getvalue())
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.model
+    def _normalize_id_vals(self, vals):
+        if vals.get("id_number"):
+            try:
+                vals["id_number"] = idn.normalize(vals["id_number"])
+            except idn.IdNumberError as error:
+                raise ValidationError(self._id_number_message(vals["id_number"], error.code))
+        return vals
+
+    @api.model
+    def _id_number_message(self, number, code):
+        messages = {
+            "format": self.env._(
+                "%(number)s is not a resident ID number: it must have 18 characters "
+                "(17 digits and a digit or X) or 15 digits.",
+                number=number,
+            ),
+            "date": self.env._(
+                "%(number)s is not a valid resident ID number: the birth date in it "
+                "does not exist.",
+                number=number,
+            ),
+            "future": self.env._(
+                "%(number)s is not a valid resident ID number: its birth date is in "
+                "the future.",
+                number=number,
+            ),
+            "checksum": self.env._(
+                "%(number)s is not a valid resident ID number: the check digit does not "
+                "match. Please check the number for a typing error.",
+                number=number,
+            ),
+        }
+        return messages[code]
+
+    @api.constrains("id_number", "company_id")
+    def _check_id_number_unique(self):
+        elders = self.sudo().filtered("id_number")
+        if not elders:
+            return
+        duplicates = self.sudo().with_context(active_test=False).search(
+            [
+                ("id_number", "in", elders.mapped("id_number")),
+                ("company_id", "in", elders.company_id.ids),
+                ("id", "not in", elders.ids),
+            ]
+        )
+        for elder in elders:
+            other = duplicates.filtered(
+                lambda d: d.id_number == elder.id_number and d.company_id == elder.company_id
+            )[:1]
+            if other:
+                raise ValidationError(
+                    self.env._(
+                        "The ID number %(number)s is already registered for %(name)s "
+                        "(archive %(code)s).",
+                        number=idn.mask(elder.id_number), name=other.name, code=other.code,
+                    )
+                )
+
+    @api.constrains("birth_date")
+    def _check_birth_date(self):
+        today = fields.Date.context_today(self)
+        for elder in self:
+            if elder.birth_date and elder.birth_date > today:
+                raise ValidationError(
+                    self.env._("The birth date of %(name)s is in the future.", name=elder.name)
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            self._normalize_id_vals(vals)
+            self._format_phone_vals(vals)
+            vals.setdefault("type", "contact")
+            vals.setdefault("is_company", False)
+            state_date = STATE_DATE_FIELDS.get(vals.get("state"))
+            if state_date:
+                vals.setdefault(state_date, today)
+            if not vals.get("code") or vals["code"] == "/":
+                vals["code"] = self.env["ir.sequence"].next_by_code("care.elder") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals = dict(vals)
+        self._normalize_id_vals(vals)
+        self._format_phone_vals(vals)
+        state_date = STATE_DATE_FIELDS.get(vals.get("state"))
+        if state_date and state_date not in vals:
+            vals[state_date] = fields.Date.context_today(self)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_assessed(self):
+        if self.assessment_ids.filtered(lambda a: a.state == "done"):
+            raise UserError(
+                self.env._(
+                    "An elder with confirmed assessments cannot be deleted: set the status "
+                    "to Left or Deceased instead."
+                )
+            )
+
+    @api.depends("name", "code")
+    def _compute_display_name(self):
+        for elder in self:
+            elder.display_name = f"{elder.name} ({elder.code})" if elder.code else elder.name
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _set_state(self, state):
+        self.write({"state": state})
+        return True
+
+    def action_activate(self):
+        return self._set_state("active")
+
+    def action_suspend(self):
+        return self._set_state("suspended")
+
+    def action_mark_deceased(self):
+        return self._set_state("deceased")
+
+    def action_mark_left(self):
+        return self._set_state("left")
+
+    def action_view_assessments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "elder_crm.care_assessment_action"
+        )
+        action["domain"] = [("elder_id", "=", self.id)]
+        action["context"] = {"default_elder_id": self.id}
+        return action
+
+    def action_new_assessment(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "care.assessment",
+            "view_mode": "form",
+            "context": {
+                "default_elder_id": self.id,
+                "default_assessment_type": self.env.context.get(
+                    "assessment_type", "gbt42195"
+                ),
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Caller lookup (public API, XML-RPC)
+    # ------------------------------------------------------------------
+    @api.model
+    def lookup_phone(self, number, limit=10):
+        """Return the cards of the elders a caller's number belongs to.
+
+        ``number`` may be typed in any common Chinese form (+86 / 0086
+        prefixes, spaces, dashes, brackets, landlines with area code). It
+        matches the elders' own numbers and their family members' numbers;
+        each card says how it matched (``match``). Uses the indexed E.164
+        columns only, so it stays fast on large archives.
+
+        :param str number: the caller's number as typed or passed by the CTI
+        :param int limit: maximum number of cards
+        :return: list of card dicts (see ``_lookup_card``)
+        """
+        sanitized = self._sanitize_number(number) if isinstance(number, str) else False
+        if not sanitized:
+            return []
+        limit = max(1, min(int(limit or 10), 50))
+        matches = {}
+        own = self.search(
+            ["|", ("mobile_sanitized", "=", sanitized), ("landline_sanitized", "=", sanitized)],
+            limit=limit,
+        )
+        for elder in own:
+            matches[elder] = {"via": "elder"}
+        contacts = self.env["care.elder.contact"].search(
+            ["|", ("mobile_sanitized", "=", sanitized), ("landline_sanitized", "=", sanitized)],
+            limit=limit,
+        )
+        for contact in contacts:
+            matches.setdefault(
+                contact.elder_id,
+                {
+                    "via": "family",
+                    "contact_id": contact.partner_id.id,
+                    "contact_name": contact.name,
+                    "relationship": contact.relationship,
+                },
+            )
+        elders = self.browse([elder.id for elder in matches][:limit])
+        return [elder._lookup_card(matches[elder]) for elder in elders]
+
+    def _lookup_card(self, match=None):
+        """A plain dict describing the elder for a screen pop or a script."""
+        self.ensure_one()
+        level_labels = dict(self._fields["gbt_level"]._description_selection(self.env))
+        tiers = dict(self._fields["service_tier"]._description_selection(self.env))
+        states = dict(self._fields["state"]._description_selection(self.env))
+        relationships = dict(
+            self.env["care.elder.contact"]._fields["relationship"]._description_selection(self.env)
+        )
+        flags = self.subsidy_category_ids.mapped("name")
+        if self.living_situation == "alone":
+            flags.append(self.env._("Lives alone"))
+        if self.state in ("suspended", "deceased", "left"):
+            flags.append(states[self.state])
+        if self._can_read_medical():
+            if self.sudo().has_dementia:
+                flags.append(self.env._("Dementia"))
+            if self.sudo().allergies:
+                flags.append(self.env._("Allergies"))
+        if self.ad8_positive:
+            flags.append(self.env._("AD8 positive"))
+        match = dict(match or {"via": "elder"})
+        if match.get("relationship"):
+            match["relationship_label"] = relationships.get(match["relationship"])
+        return {
+            "id": self.id,
+            "code": self.code,
+            "name": self.name,
+            "age": self.age,
+            "gender": self.gender or False,
+            "state": self.state,
+            "service_tier": self.service_tier,
+            "service_tier_label": tiers.get(self.service_tier),
+            "level": self.gbt_level or False,
+            "level_label": level_labels.get(self.gbt_level) if self.gbt_level else False,
+            "phone": self.phone or False,
+            "mobile": self.mobile or False,
+            "address": self.partner_id._display_address(without_company=True).replace("\n", " ").strip(),
+            "community": self.community_id.complete_name or False,
+            "latitude": self.partner_latitude,
+            "longitude": self.partner_longitude,
+            "emergency_contacts": [
+                {
+                    "name": contact.name,
+                    "relationship": contact.relationship,
+                    "relationship_label": relationships.get(contact.relationship),
+                    "mobile": contact.mobile or False,
+                    "phone": contact.phone or False,
+                    "decision_maker": contact.is_decision_maker,
+                }
+                for contact in self.emergency_contact_ids.sorted("sequence")
+            ],
+            "flags": flags,
+            "match": match,
+        }
+
+    def _card_allergies(self):
+        """Allergies for the printed card, when the user may read them."""
+        self.ensure_one()
+        if not self.env.user.has_groups(SAFETY_GROUPS):
+            return False
+        return self.sudo().allergies
+
+    def _can_read_medical(self):
+        return self.env.user.has_groups(MEDICAL_GROUPS)
+
+    # ------------------------------------------------------------------
+    # Crons
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_refresh_ages(self):
+        """Recompute the stored age of elders whose birthday is today.
+
+        Elders born on 29 February are refreshed on 1 March in other years.
+        """
+        today = fields.Date.context_today(self)
+        days = [(today.month, today.day)]
+        if today.month == 3 and today.day == 1:
+            try:
+                date(today.year, 2, 29)
+            except ValueError:
+                days.append((2, 29))
+        conditions = SQL(" OR ").join(
+            SQL(
+                "(EXTRACT(MONTH FROM birth_date) = %s AND EXTRACT(DAY FROM birth_date) = %s)",
+                month, day,
+            )
+            for month, day in days
+        )
+        self.env.cr.execute(
+            SQL("SELECT id FROM care_elder WHERE birth_date IS NOT NULL AND (%s)", conditions)
+        )
+        elders = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for fname in ("age", "age_band"):
+            self.env.add_to_compute(self._fields[fname], elders)
+        elders.flush_recordset(["age", "age_band"])
+        return len(elders)
