@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class CareCommunity(models.Model):
@@ -35,8 +34,3 @@ class CareCommunity(models.Model):
                 record.complete_name = f"{record.parent_id.complete_name} / {record.name}"
             else:
                 record.complete_name = record.name
-
-    @api.constrains("parent_id")
-    def _check_parent_id(self):
-        if self._has_cycle():
-            raise ValidationError(self.env._("A community cannot be its own parent."))

@@ -3,8 +3,6 @@ import io
 from datetime import date
 
 import qrcode
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -49,7 +47,8 @@ def age_on(birth_date, today):
     """Whole years between ``birth_date`` and ``today``."""
     if not birth_date:
         return 0
-    return relativedelta(today, birth_date).years
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return today.year - birth_date.year - before_birthday
 
 
 def age_band(age):
@@ -81,7 +80,7 @@ class CareElder(models.Model):
     )
     responsible_id = fields.Many2one(
         "res.users", string="Care Coordinator", default=lambda self: self.env.user,
-        tracking=True, check_company=True,
+        tracking=True,
     )
     state = fields.Selection(
         [
@@ -442,6 +441,13 @@ class CareElder(models.Model):
         return vals
 
     @api.model
+    def _format_contact_commands(self, vals):
+        """Check the family members' numbers before the elder is saved."""
+        for command in vals.get("contact_ids") or []:
+            if isinstance(command, (list, tuple)) and command[0] in (0, 1) and command[2]:
+                self._format_phone_vals(command[2])
+
+    @api.model
     def _qr_png(self, payload):
         image = qrcode.make(payload, box_size=6, border=2)
         stream = io.BytesIO()
@@ -453,11 +459,23 @@ class CareElder(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _normalize_id_vals(self, vals):
-        if vals.get("id_number"):
+        """Normalise the ID number of ``vals`` (either field) or refuse it.
+
+        A number typed in ``id_number_display`` also sets the birth date and
+        sex here: a form sends those fields too, and the values it sends
+        would otherwise win over the ones derived after the inverse.
+        """
+        for fname in ("id_number", "id_number_display"):
+            value = vals.get(fname)
+            if not value or (fname == "id_number_display" and "*" in value):
+                continue
             try:
-                vals["id_number"] = idn.normalize(vals["id_number"])
+                number = idn.normalize(value)
             except idn.IdNumberError as error:
-                raise ValidationError(self._id_number_message(vals["id_number"], error.code))
+                raise ValidationError(self._id_number_message(value, error.code)) from None
+            vals[fname] = number
+            vals["birth_date"] = idn.birth_date(number)
+            vals["gender"] = idn.gender(number)
         return vals
 
     @api.model
@@ -486,28 +504,41 @@ class CareElder(models.Model):
         }
         return messages[code]
 
-    @api.constrains("id_number", "company_id")
-    def _check_id_number_unique(self):
-        elders = self.sudo().filtered("id_number")
-        if not elders:
+    def _check_id_number_free(self, vals_list):
+        """Refuse an ID number already used in the same company, before writing.
+
+        The SQL constraint stays as the safety net for concurrent saves; this
+        check gives the receptionist the elder it belongs to.
+        """
+        wanted = {}
+        for vals in vals_list:
+            number = vals.get("id_number") or vals.get("id_number_display")
+            if number and "*" not in number:
+                company_id = vals.get("company_id") or (
+                    self.company_id.id if self else self.env.company.id
+                )
+                key = (company_id, number)
+                if key in wanted or len(self) > 1:
+                    raise ValidationError(
+                        self.env._(
+                            "The ID number %(number)s is given to more than one elder.",
+                            number=idn.mask(number),
+                        )
+                    )
+                wanted[key] = vals
+        if not wanted:
             return
-        duplicates = self.sudo().with_context(active_test=False).search(
-            [
-                ("id_number", "in", elders.mapped("id_number")),
-                ("company_id", "in", elders.company_id.ids),
-                ("id", "not in", elders.ids),
-            ]
+        others = self.sudo().with_context(active_test=False).search(
+            [("id_number", "in", [number for _company, number in wanted]),
+             ("id", "not in", self.ids)]
         )
-        for elder in elders:
-            other = duplicates.filtered(
-                lambda d: d.id_number == elder.id_number and d.company_id == elder.company_id
-            )[:1]
-            if other:
+        for other in others:
+            if (other.company_id.id, other.id_number) in wanted:
                 raise ValidationError(
                     self.env._(
                         "The ID number %(number)s is already registered for %(name)s "
                         "(archive %(code)s).",
-                        number=idn.mask(elder.id_number), name=other.name, code=other.code,
+                        number=idn.mask(other.id_number), name=other.name, code=other.code,
                     )
                 )
 
@@ -529,6 +560,7 @@ class CareElder(models.Model):
         for vals in vals_list:
             self._normalize_id_vals(vals)
             self._format_phone_vals(vals)
+            self._format_contact_commands(vals)
             vals.setdefault("type", "contact")
             vals.setdefault("is_company", False)
             state_date = STATE_DATE_FIELDS.get(vals.get("state"))
@@ -536,12 +568,15 @@ class CareElder(models.Model):
                 vals.setdefault(state_date, today)
             if not vals.get("code") or vals["code"] == "/":
                 vals["code"] = self.env["ir.sequence"].next_by_code("care.elder") or "/"
+        self._check_id_number_free(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
         vals = dict(vals)
         self._normalize_id_vals(vals)
         self._format_phone_vals(vals)
+        self._format_contact_commands(vals)
+        self._check_id_number_free([vals])
         state_date = STATE_DATE_FIELDS.get(vals.get("state"))
         if state_date and state_date not in vals:
             vals[state_date] = fields.Date.context_today(self)
@@ -738,6 +773,7 @@ class CareElder(models.Model):
             )
             for month, day in days
         )
+        self.flush_model(["birth_date"])
         self.env.cr.execute(
             SQL("SELECT id FROM care_elder WHERE birth_date IS NOT NULL AND (%s)", conditions)
         )
