@@ -1,0 +1,50 @@
+# Elder care suite: Odoo 18.0 Community addons.
+#   make run            start Odoo with every addon installed, demo data loaded
+#                       (http://localhost:8069, login admin / admin)
+#   make test           install every addon in a throwaway database, check the
+#                       install log, run all tests (pytest-odoo + tests/)
+#   make test ADDONS=elder_crm   one addon (and its dependencies) and its tests
+#   make setup          prepare Python, PostgreSQL and config/local.conf only
+#   make bench          run bench/bench_lookup.py against make run's database
+#   make stop           stop the project-local PostgreSQL
+#   make db-drop        drop make run's database (DB) and its filestore
+#   make db-drop-tests  drop test databases kept by KEEP_DB=1
+#   make clean          stop PostgreSQL, remove .pgdata var .state local.conf
+#   make distclean      clean, and remove .venv
+# Variables: DB (make run's database, default elder_care), ADDONS=a,b,
+# KEEP_DB=1, EXTRA_ADDONS_PATH=dir1:dir2, HTTP_PORT, ODOO_ARGS (extra server
+# options for make run, e.g. --dev=all), PYTEST_ADDOPTS, BENCH_ARGS.
+SHELL := /bin/bash
+export DB ?= elder_care
+
+.PHONY: help run test setup bench stop db-drop db-drop-tests clean distclean
+
+help:
+	@sed -n 's/^#  //p' Makefile
+
+run:
+	@scripts/run.sh $(ODOO_ARGS)
+
+test:
+	@scripts/test.sh
+
+setup:
+	@scripts/setup.sh
+
+bench:
+	@scripts/bench.sh
+
+stop:
+	@scripts/pg.sh stop
+
+db-drop:
+	@scripts/db_drop.sh "$(DB)"
+
+db-drop-tests:
+	@scripts/db_drop.sh --tests
+
+clean: stop
+	rm -rf .pgdata var .state config/local.conf
+
+distclean: clean
+	rm -rf .venv

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `make run`: start Odoo 18.0 with every addon of addons/ installed (demo data
+# loaded) in database $DB. Addons missing from the database are installed (-i),
+# addons whose files changed since the last run are upgraded (-u): one hash per
+# addon directory is kept in .state/run-$DB.json.
+#
+#   DB=name            database (default elder_care)
+#   HTTP_PORT=8070     port (default: http_port of config/local.conf, 8069)
+#   ADDONS=a,b         only these addons; EXTRA_ADDONS_PATH as in `make test`
+# Extra arguments are passed to the Odoo server (e.g. --dev=all).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+"$ROOT/scripts/setup.sh"
+load_env
+
+DB="${DB:-elder_care}"
+STATE_FILE="$STATE_DIR/run-$DB.json"
+ADDONS_PATH="$(full_addons_path)"
+PORT="${HTTP_PORT:-$(sed -n 's/^http_port *= *//p' "$CONF")}"
+PORT="${PORT:-8069}"
+mapfile -t MODS < <(addon_names)
+
+installed=""
+if [[ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" == 1 ]]; then
+    installed="$(psql -d "$DB" -Atc "SELECT name FROM ir_module_module WHERE state = 'installed'" 2>/dev/null | paste -sd, -)" || true
+fi
+{ read -r _ to_install; read -r _ to_upgrade; } < <("$PY" "$ROOT/scripts/addons.py" plan "$STATE_FILE" "$installed" "${MODS[@]}")
+
+args=()
+[[ -n "$to_install" ]] && args+=(-i "$to_install")
+[[ -n "$to_upgrade" ]] && args+=(-u "$to_upgrade")
+if (( ${#args[@]} )); then
+    log="$LOG_DIR/run-$DB-update.log"
+    info "database $DB: install ${to_install:-nothing}, upgrade ${to_upgrade:-nothing} (log: ${log#"$ROOT/"})"
+    "$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" "${args[@]}" \
+        --stop-after-init --max-cron-threads=0 --logfile="$log" \
+        || { tail -n 30 "$log" >&2; die "install/upgrade failed; see $log"; }
+    "$PY" "$ROOT/scripts/check_install_log.py" "$log" || info "(the warnings above do not stop make run; make test fails on them)"
+    "$PY" "$ROOT/scripts/addons.py" save "$STATE_FILE" "${MODS[@]}"
+else
+    info "database $DB: addons up to date"
+fi
+
+# Print where to log in once the server answers (the server keeps the
+# foreground; this watcher ends with it).
+(
+    for _ in $(seq 300); do
+        kill -0 $$ 2>/dev/null || exit 0
+        if "$PY" - "$PORT" 2>/dev/null <<'PY'
+import sys, urllib.request
+req = urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/web/webclient/version_info",
+                             data=b'{"jsonrpc": "2.0", "params": {}}',
+                             headers={"Content-Type": "application/json"})
+urllib.request.urlopen(req, timeout=5)
+PY
+        then
+            printf '\n  Odoo 18.0 is running: http://localhost:%s\n  database: %s\n  login:    admin / admin\n  (Ctrl-C stops it)\n\n' "$PORT" "$DB" >&2
+            exit 0
+        fi
+        sleep 1
+    done
+) &
+info "starting Odoo on http://localhost:$PORT (database $DB)"
+exec "$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" \
+    --db-filter="^$DB\$" --http-port="$PORT" "$@"
