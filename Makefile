@@ -9,7 +9,8 @@
 #   make stop           stop the project-local PostgreSQL
 #   make db-drop        drop make run's database (DB) and its filestore
 #   make db-drop-tests  drop test databases kept by KEEP_DB=1
-#   make clean          stop PostgreSQL, remove .pgdata var .state local.conf
+#   make clean          stop PostgreSQL, remove its data (.pgdata), var/, .state/
+#                       and config/local.conf
 #   make distclean      clean, and remove .venv
 # Variables: DB (make run's database, default elder_care), ADDONS=a,b,
 # KEEP_DB=1, EXTRA_ADDONS_PATH=dir1:dir2, HTTP_PORT, ODOO_ARGS (extra server
@@ -43,8 +44,9 @@ db-drop:
 db-drop-tests:
 	@scripts/db_drop.sh --tests
 
-clean: stop
-	rm -rf .pgdata var .state config/local.conf
+clean:
+	scripts/pg.sh destroy
+	rm -rf var .state config/local.conf
 
 distclean: clean
 	rm -rf .venv

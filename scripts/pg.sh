@@ -6,6 +6,7 @@
 #                 Writes the connection to .state/pg.env. Idempotent.
 #   pg.sh stop    stop the project-local cluster (if running).
 #   pg.sh status  exit 0 if the project-local cluster is running.
+#   pg.sh destroy stop the project-local cluster and delete its data.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
@@ -139,7 +140,13 @@ status)
     resolve_paths; PGBIN="$(find_pgbin)"
     [[ -n "$PGBIN" ]] && local_running
     ;;
+destroy)
+    "$0" stop
+    resolve_paths
+    rm -rf "$PGROOT"
+    [[ "$SOCK" == "$PGROOT" ]] || rm -rf "$SOCK"
+    ;;
 *)
-    die "usage: $0 start|stop|status"
+    die "usage: $0 start|stop|status|destroy"
     ;;
 esac

@@ -31,13 +31,19 @@ reqs_satisfied() {  # offline: no index is contacted
         "$1" -m pip install --quiet --no-index --dry-run --no-deps -r "$REQ_OCA" >/dev/null 2>&1
 }
 
-apt_install() {
+apt_install() {  # install the Debian packages among "$@" that are missing
+    local missing=() pkg
+    command -v dpkg-query >/dev/null || return 0  # not Debian/Ubuntu: trust the user
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+    done
+    (( ${#missing[@]} )) || return 0
     if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
-        info "apt-get install $*"
+        info "apt-get install ${missing[*]}"
         apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        die "missing system packages; install them with: sudo apt-get install $*"
+        die "missing system packages; install them with: sudo apt-get install ${missing[*]}"
     fi
 }
 
@@ -58,14 +64,27 @@ install_odoo() {  # Odoo 18.0 Community from the official nightly source archive
     curl -fsSL -o "$tmp/odoo.zip" "$ODOO_SRC_URL"
     "$PY" -m zipfile -e "$tmp/odoo.zip" "$tmp/src"
     src="$(dirname "$(find "$tmp/src" -maxdepth 2 -name setup.py | head -n1)")"
-    # Odoo pins cbor2==5.4.2, which no longer builds: use 5.4.6 instead.
-    sed -E 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$src/requirements.txt" >"$tmp/requirements.txt"
-    info "installing Odoo 18.0 requirements (this takes a while)"
-    "$PY" -m pip install --quiet -r "$tmp/requirements.txt"
-    "$PY" -m pip install --quiet --no-deps "$src"
+    info "installing Odoo 18.0 and its requirements (this takes a while)"
+    if [[ -f "$src/requirements.txt" ]]; then
+        # Odoo pins cbor2==5.4.2, which no longer builds: use 5.4.6 instead.
+        sed -E 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$src/requirements.txt" >"$tmp/requirements.txt"
+        "$PY" -m pip install --quiet -r "$tmp/requirements.txt"
+        "$PY" -m pip install --quiet --no-deps "$src"
+    else
+        "$PY" -m pip install --quiet "$src"  # setup.py's unpinned requirements
+    fi
     rm -rf "$tmp"
     has_odoo18 "$PY" || die "Odoo 18.0 installation into $VENV failed"
 }
+
+# wkhtmltopdf renders PDF reports: Odoo runs without it, PDF tests do not.
+if ! command -v wkhtmltopdf >/dev/null; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+        apt_install wkhtmltopdf
+    else
+        info "warning: wkhtmltopdf is missing (PDF reports); install it with: sudo apt-get install wkhtmltopdf"
+    fi
+fi
 
 stamp_of() {  # stamp file recording that $1 has the requirements
     echo "$STATE_DIR/requirements-$(cat "$REQ" "$REQ_OCA" <(echo "$1") | sha256sum | cut -c1-16).stamp"

@@ -26,7 +26,9 @@ mapfile -t MODS < <(addon_names)
 (( ${#MODS[@]} )) || die "no addon to test (addons/ holds no module)"
 
 cleanup() {
-    local rc=$?
+    local rc=$? pid_file="$LOG_DIR/$RPC_DB-server.pid"
+    # the RPC test server, if pytest died before stopping it (tests/conftest.py)
+    [[ -f "$pid_file" ]] && kill "$(cat "$pid_file")" 2>/dev/null && rm -f "$pid_file"
     if [[ "${KEEP_DB:-0}" != 1 ]]; then
         (( rc )) || rm -f "$LOG_DIR/$DB"-*.log "$LOG_DIR/$RPC_DB"-*.log  # logs of a passing run
         for db in "$DB" "$RPC_DB"; do
@@ -39,6 +41,7 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 info "installing ${MODS[*]} with demo data into database $DB"
 info "install log: ${INSTALL_LOG#"$ROOT/"}"
@@ -70,9 +73,12 @@ fi
 
 export CARE_ODOO_CONFIG="$CONF" CARE_ADDONS_PATH="$ADDONS_PATH"
 export PYTHONPATH="$ROOT/scripts/pytest_plugins${PYTHONPATH:+:$PYTHONPATH}"
+opts=()
+# pytest-benchmark, when installed, makes .benchmarks/ in the work tree: not there
+"$PY" -c 'import pytest_benchmark' 2>/dev/null && opts+=(--benchmark-storage="file://$VAR_DIR/benchmarks")
 info "pytest ${paths[*]}"
 rc=0
-"$PY" -m pytest -c "$ROOT/pytest.ini" --rootdir="$ROOT" -p care_pytest \
+"$PY" -m pytest -c "$ROOT/pytest.ini" --rootdir="$ROOT" -p care_pytest "${opts[@]}" \
     --odoo-config="$CONF" --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
     --odoo-http "${paths[@]}" || rc=$?
 exit "$rc"

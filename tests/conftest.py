@@ -104,6 +104,9 @@ def odoo_server():
     with open(log, "wb") as out:  # Odoo logs to stderr without --logfile
         process = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
+    # lets scripts/test.sh stop the server should pytest die without teardown
+    pid_file = log.with_suffix(".pid")
+    pid_file.write_text(str(process.pid))
     server = OdooServer("127.0.0.1", port, db, log, process)
     try:
         _wait_until_ready(server)
@@ -115,6 +118,7 @@ def odoo_server():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        pid_file.unlink(missing_ok=True)
 
 
 @pytest.fixture
