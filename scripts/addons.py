@@ -70,12 +70,13 @@ def main(argv):
     elif cmd == "plan":
         state, installed, names = load_state(args[0]), set(args[1].split(",")), args[2:]
         install = [n for n in names if n not in installed]
-        upgrade = [n for n in names if n in installed and state.get(n) != tree_hash(mods[n])]
+        upgrade = [n for n in names if n in installed and n in mods
+                   and state.get(n) != tree_hash(mods[n])]
         print("install", ",".join(install))
         print("upgrade", ",".join(upgrade))
     elif cmd == "save":
         state = load_state(args[0])
-        state.update({n: tree_hash(mods[n]) for n in args[1:]})
+        state.update({n: tree_hash(mods[n]) for n in args[1:] if n in mods})
         Path(args[0]).write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
     else:
         sys.exit(__doc__)

@@ -26,7 +26,9 @@ installed=""
 if [[ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB'")" == 1 ]]; then
     installed="$(psql -d "$DB" -Atc "SELECT name FROM ir_module_module WHERE state = 'installed'" 2>/dev/null | paste -sd, -)" || true
 fi
-{ read -r _ to_install; read -r _ to_upgrade; } < <("$PY" "$ROOT/scripts/addons.py" plan "$STATE_FILE" "$installed" "${MODS[@]}")
+plan="$("$PY" "$ROOT/scripts/addons.py" plan "$STATE_FILE" "$installed" "${MODS[@]}")"
+to_install="$(sed -n 's/^install //p' <<<"$plan")"
+to_upgrade="$(sed -n 's/^upgrade //p' <<<"$plan")"
 
 args=()
 [[ -n "$to_install" ]] && args+=(-i "$to_install")
@@ -34,6 +36,7 @@ args=()
 if (( ${#args[@]} )); then
     log="$LOG_DIR/run-$DB-update.log"
     info "database $DB: install ${to_install:-nothing}, upgrade ${to_upgrade:-nothing} (log: ${log#"$ROOT/"})"
+    : >"$log"
     "$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" "${args[@]}" \
         --stop-after-init --max-cron-threads=0 --logfile="$log" \
         || { tail -n 30 "$log" >&2; die "install/upgrade failed; see $log"; }
