@@ -77,12 +77,14 @@ install_odoo() {  # Odoo 18.0 Community from the official nightly source archive
     has_odoo18 "$PY" || die "Odoo 18.0 installation into $VENV failed"
 }
 
-# wkhtmltopdf renders PDF reports: Odoo runs without it, PDF tests do not.
-if ! command -v wkhtmltopdf >/dev/null; then
+# wkhtmltopdf renders PDF reports (Odoo runs without it, PDF tests do not);
+# the Noto CJK fonts let it draw Chinese text.
+pdf_packages=(wkhtmltopdf fonts-noto-cjk)
+if ! command -v wkhtmltopdf >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto.*CJK"; then
     if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
-        apt_install wkhtmltopdf
+        apt_install "${pdf_packages[@]}"
     else
-        info "warning: wkhtmltopdf is missing (PDF reports); install it with: sudo apt-get install wkhtmltopdf"
+        info "warning: PDF reports need: sudo apt-get install ${pdf_packages[*]}"
     fi
 fi
 
