@@ -542,6 +542,25 @@ class CareElder(models.Model):
                     )
                 )
 
+    @api.onchange("id_number_display")
+    def _onchange_id_number_display(self):
+        """Fill birth date and sex as soon as a full number is typed."""
+        typed = (self.id_number_display or "").strip()
+        if not typed or "*" in typed:
+            return None
+        try:
+            number = idn.normalize(typed)
+        except idn.IdNumberError as error:
+            return {
+                "warning": {
+                    "title": self.env._("Check the ID number"),
+                    "message": self._id_number_message(typed, error.code),
+                }
+            }
+        self.birth_date = idn.birth_date(number)
+        self.gender = idn.gender(number)
+        return None
+
     @api.constrains("birth_date")
     def _check_birth_date(self):
         today = fields.Date.context_today(self)

@@ -124,6 +124,8 @@ class TestElder(ElderCareCase):
         form.name = "周建国"
         form.mobile = "186 0000 1111"
         form.id_number_display = ID_1949_F
+        self.assertEqual(form.birth_date, datetime.date(1949, 12, 31), "filled while typing")
+        self.assertEqual(form.gender, "female")
         with form.contact_ids.new() as line:
             line.name = "周小军"
             line.relationship = "son"
