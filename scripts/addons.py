@@ -9,6 +9,7 @@ Modules live in addons/ and in the directories of EXTRA_ADDONS_PATH
   addons.py plan STATE INSTALLED MOD…  print "install a,b" / "upgrade c" lines
   addons.py save STATE MOD…            record the current hashes of MOD…
 """
+
 import ast
 import hashlib
 import json
@@ -65,13 +66,18 @@ def main(argv):
         print("\n".join(mods))
     elif cmd == "dir":
         if args[0] not in mods:
-            sys.exit(f"unknown module {args[0]!r} (not in addons/ nor EXTRA_ADDONS_PATH)")
+            sys.exit(
+                f"unknown module {args[0]!r} (not in addons/ nor EXTRA_ADDONS_PATH)"
+            )
         print(mods[args[0]])
     elif cmd == "plan":
         state, installed, names = load_state(args[0]), set(args[1].split(",")), args[2:]
         install = [n for n in names if n not in installed]
-        upgrade = [n for n in names if n in installed and n in mods
-                   and state.get(n) != tree_hash(mods[n])]
+        upgrade = [
+            n
+            for n in names
+            if n in installed and n in mods and state.get(n) != tree_hash(mods[n])
+        ]
         print("install", ",".join(install))
         print("upgrade", ",".join(upgrade))
     elif cmd == "save":

@@ -5,6 +5,7 @@ Usage: check_install_log.py LOGFILE
 Prints each offending record (with its traceback lines) and exits 1 if there
 is any, 0 otherwise.
 """
+
 import re
 import sys
 

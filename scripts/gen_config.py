@@ -5,6 +5,7 @@ Run with the interpreter that runs Odoo, with the PG* variables of
 .state/pg.env in the environment. Keeps the generated admin_passwd and any
 option added to local.conf by hand; everything else is recomputed.
 """
+
 import configparser
 import os
 import secrets
@@ -27,6 +28,7 @@ def is_addons_dir(path):
 
 def addons_path():
     import odoo
+
     import odoo.addons
 
     candidates = [ROOT / "addons"]

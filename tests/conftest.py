@@ -5,6 +5,7 @@
 tests talk to it over RPC (odoorpc). Without CARE_RPC_DB (pytest run by hand)
 these tests are skipped.
 """
+
 import json
 import os
 import socket
@@ -43,7 +44,9 @@ class OdooServer:
         """The server's /web/webclient/version_info answer (JSON-RPC)."""
         request = urllib.request.Request(
             self.url + "/web/webclient/version_info",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}}).encode(),
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "params": {}}
+            ).encode(),
             headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -59,7 +62,9 @@ class OdooServer:
 
     def log_tail(self, lines=40):
         try:
-            return "".join(self.log.read_text(errors="replace").splitlines(True)[-lines:])
+            return "".join(
+                self.log.read_text(errors="replace").splitlines(True)[-lines:]
+            )
         except OSError:
             return "(no log)"
 
@@ -88,22 +93,45 @@ def odoo_server():
     """A real Odoo server on a copy of the test database (see module doc)."""
     db = os.environ.get("CARE_RPC_DB")
     if not db:
-        pytest.skip("CARE_RPC_DB is not set: the RPC integration tests need the database copy "
-                    "that `make test` prepares; run them with `make test`")
+        pytest.skip(
+            "CARE_RPC_DB is not set: the RPC integration tests need the database copy "
+            "that `make test` prepares; run them with `make test`"
+        )
     config = os.environ.get("CARE_ODOO_CONFIG", str(ROOT / "config" / "local.conf"))
     port = _free_port()
     log = ROOT / "var" / "log" / f"{db}-server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
-        sys.executable, "-m", "odoo", "server", "-c", config, "-d", db,
-        "--db-filter", f"^{db}$", "--http-interface", "127.0.0.1", "--http-port", str(port),
-        "--workers", "0", "--max-cron-threads", "0",
+        sys.executable,
+        "-m",
+        "odoo",
+        "server",
+        "-c",
+        config,
+        "-d",
+        db,
+        "--db-filter",
+        f"^{db}$",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        "--workers",
+        "0",
+        "--max-cron-threads",
+        "0",
     ]
     if os.environ.get("CARE_ADDONS_PATH"):
         cmd += ["--addons-path", os.environ["CARE_ADDONS_PATH"]]
     with open(log, "wb") as out:  # Odoo logs to stderr without --logfile
-        process = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     # lets scripts/test.sh stop the server should pytest die without teardown
     pid_file = log.with_suffix(".pid")
     pid_file.write_text(str(process.pid))

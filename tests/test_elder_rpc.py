@@ -3,6 +3,7 @@
 XML-RPC with the standard library (what a CTI box or a script speaks) and
 odoorpc (JSON-RPC) for the same calls.
 """
+
 import xmlrpc.client
 
 import pytest
@@ -15,24 +16,42 @@ def xmlrpc_admin(odoo_server):
     common = xmlrpc.client.ServerProxy(f"{odoo_server.url}/xmlrpc/2/common")
     uid = common.authenticate(odoo_server.db, "admin", "admin", {})
     assert uid, "admin/admin must log in to the test database"
-    models = xmlrpc.client.ServerProxy(f"{odoo_server.url}/xmlrpc/2/object", allow_none=True)
+    models = xmlrpc.client.ServerProxy(
+        f"{odoo_server.url}/xmlrpc/2/object", allow_none=True
+    )
 
     def call(model, method, *args, **kwargs):
-        return models.execute_kw(odoo_server.db, uid, "admin", model, method, list(args), kwargs)
+        return models.execute_kw(
+            odoo_server.db, uid, "admin", model, method, list(args), kwargs
+        )
 
     return call
 
 
 def test_create_elder_look_it_up_and_read_its_card(xmlrpc_admin):
-    elder_id = xmlrpc_admin("care.elder", "create", {
-        "name": "RPC 王大爷",
-        "id_number": ID_NUMBER,
-        "mobile": "+86 135-0000-7777",
-        "phone": "021-6432 1234",
-        "living_situation": "alone",
-        "contact_ids": [(0, 0, {"name": "RPC 王小妹", "relationship": "daughter",
-                                "mobile": "0086 136 0000 8888", "is_decision_maker": True})],
-    })
+    elder_id = xmlrpc_admin(
+        "care.elder",
+        "create",
+        {
+            "name": "RPC 王大爷",
+            "id_number": ID_NUMBER,
+            "mobile": "+86 135-0000-7777",
+            "phone": "021-6432 1234",
+            "living_situation": "alone",
+            "contact_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": "RPC 王小妹",
+                        "relationship": "daughter",
+                        "mobile": "0086 136 0000 8888",
+                        "is_decision_maker": True,
+                    },
+                )
+            ],
+        },
+    )
     assert isinstance(elder_id, int)
 
     cards = xmlrpc_admin("care.elder", "lookup_phone", "13500007777")
@@ -58,25 +77,42 @@ def test_create_elder_look_it_up_and_read_its_card(xmlrpc_admin):
 def test_bad_input_is_refused_with_its_message_and_nothing_saved(xmlrpc_admin):
     before = xmlrpc_admin("res.partner", "search_count", [("name", "=", "RPC 错号")])
     with pytest.raises(xmlrpc.client.Fault, match="check digit"):
-        xmlrpc_admin("care.elder", "create", {
-            "name": "RPC 错号",
-            "id_number": "440524188001010015",
-            "contact_ids": [(0, 0, {"name": "RPC 错号家属", "mobile": "138 1111 2222"})],
-        })
+        xmlrpc_admin(
+            "care.elder",
+            "create",
+            {
+                "name": "RPC 错号",
+                "id_number": "440524188001010015",
+                "contact_ids": [
+                    (0, 0, {"name": "RPC 错号家属", "mobile": "138 1111 2222"})
+                ],
+            },
+        )
     with pytest.raises(xmlrpc.client.Fault, match="cannot be read"):
         xmlrpc_admin("care.elder", "create", {"name": "RPC 错号", "mobile": "12"})
-    assert xmlrpc_admin("res.partner", "search_count", [("name", "like", "RPC 错号")]) == before
+    assert (
+        xmlrpc_admin("res.partner", "search_count", [("name", "like", "RPC 错号")])
+        == before
+    )
 
 
 def test_lookup_with_odoorpc_as_a_dispatcher(odoo_server, rpc):
     group = rpc.env.ref("elder_crm.group_care_dispatcher")
-    rpc.env["res.users"].create({
-        "name": "RPC 调度员", "login": "rpc_dispatcher", "password": "rpc_dispatcher",
-        "groups_id": [(4, group.id)],
-    })
-    elder_id = rpc.env["care.elder"].create({
-        "name": "RPC 赵奶奶", "id_number": "11010519491231002X", "mobile": "139 4444 5555",
-    })
+    rpc.env["res.users"].create(
+        {
+            "name": "RPC 调度员",
+            "login": "rpc_dispatcher",
+            "password": "rpc_dispatcher",
+            "groups_id": [(4, group.id)],
+        }
+    )
+    elder_id = rpc.env["care.elder"].create(
+        {
+            "name": "RPC 赵奶奶",
+            "id_number": "11010519491231002X",
+            "mobile": "139 4444 5555",
+        }
+    )
     dispatcher = odoo_server.client("rpc_dispatcher", "rpc_dispatcher")
     cards = dispatcher.execute("care.elder", "lookup_phone", "0086-139-4444-5555")
     assert [card["id"] for card in cards] == [elder_id]

@@ -1,4 +1,5 @@
 """Smoke test: a real Odoo 18.0 server answers over RPC with elder_crm installed."""
+
 import xmlrpc.client
 
 
@@ -9,5 +10,7 @@ def test_server_is_odoo_18(odoo_server):
 
 
 def test_elder_crm_installed(rpc):
-    modules = rpc.env["ir.module.module"].search_read([("name", "=", "elder_crm")], ["state"])
+    modules = rpc.env["ir.module.module"].search_read(
+        [("name", "=", "elder_crm")], ["state"]
+    )
     assert [m["state"] for m in modules] == ["installed"]

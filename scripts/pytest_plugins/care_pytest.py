@@ -6,6 +6,7 @@ module's at_install tests), so Odoo logs a spurious ERROR "Importing test
 framework, avoid importing from business modules ..." with a stack dump. Drop
 just that record.
 """
+
 import logging
 
 

@@ -1,9 +1,11 @@
-from . import care_subsidy_category
-from . import care_community
-from . import care_condition
-from . import care_payment_method
-from . import care_elder
-from . import care_elder_contact
-from . import care_assessment
-from . import res_partner
-from . import res_config_settings
+from . import (
+    care_assessment,
+    care_community,
+    care_condition,
+    care_elder,
+    care_elder_contact,
+    care_payment_method,
+    care_subsidy_category,
+    res_config_settings,
+    res_partner,
+)

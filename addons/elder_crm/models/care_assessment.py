@@ -26,114 +26,228 @@ GENERIC = _scale(
     "Mainly relies on help, can cooperate",
     "Fully dependent, cannot cooperate",
 )
-DEGREE = _scale("Normal", "Mild difficulty", "Moderate difficulty", "Severe difficulty", "Unable")
+DEGREE = _scale(
+    "Normal", "Mild difficulty", "Moderate difficulty", "Severe difficulty", "Unable"
+)
 
 # (field, code, dimension, label, selection)
 GBT_ITEMS = [
-    ("gbt_b1_1", "B.1.1", "self_care", "Eating", _scale(
-        "Eats independently with utensils, no choking",
-        "With prompting or an aid, no choking",
-        "A little hands-on help, chokes occasionally",
-        "A lot of hands-on help, chokes often",
-        "Fed by others, dysphagia or tube feeding",
-    )),
+    (
+        "gbt_b1_1",
+        "B.1.1",
+        "self_care",
+        "Eating",
+        _scale(
+            "Eats independently with utensils, no choking",
+            "With prompting or an aid, no choking",
+            "A little hands-on help, chokes occasionally",
+            "A lot of hands-on help, chokes often",
+            "Fed by others, dysphagia or tube feeding",
+        ),
+    ),
     ("gbt_b1_2", "B.1.2", "self_care", "Grooming", GENERIC),
     ("gbt_b1_3", "B.1.3", "self_care", "Bathing", GENERIC),
     ("gbt_b1_4", "B.1.4", "self_care", "Upper-body dressing", GENERIC),
     ("gbt_b1_5", "B.1.5", "self_care", "Trousers, shoes and socks", GENERIC),
-    ("gbt_b1_6", "B.1.6", "self_care", "Urinary continence", _scale(
-        "Normal",
-        "Worse at night, or uses pads unaided",
-        "Occasional incontinence (<1/day, >1/week), or a little help",
-        "Incontinent most days (1/day or more), or a lot of help",
-        "Totally incontinent or indwelling catheter",
-    )),
-    ("gbt_b1_7", "B.1.7", "self_care", "Bowel continence", _scale(
-        "Normal",
-        "Occasional constipation or incontinence, or uses aids unaided",
-        "Frequent (<1/day, >1/week), or a little help",
-        "Most of the time (1/day or more), or a lot of help",
-        "Severe constipation or total incontinence",
-    )),
+    (
+        "gbt_b1_6",
+        "B.1.6",
+        "self_care",
+        "Urinary continence",
+        _scale(
+            "Normal",
+            "Worse at night, or uses pads unaided",
+            "Occasional incontinence (<1/day, >1/week), or a little help",
+            "Incontinent most days (1/day or more), or a lot of help",
+            "Totally incontinent or indwelling catheter",
+        ),
+    ),
+    (
+        "gbt_b1_7",
+        "B.1.7",
+        "self_care",
+        "Bowel continence",
+        _scale(
+            "Normal",
+            "Occasional constipation or incontinence, or uses aids unaided",
+            "Frequent (<1/day, >1/week), or a little help",
+            "Most of the time (1/day or more), or a lot of help",
+            "Severe constipation or total incontinence",
+        ),
+    ),
     ("gbt_b1_8", "B.1.8", "self_care", "Toileting", GENERIC),
     ("gbt_b2_1", "B.2.1", "mobility", "Turning in bed", GENERIC),
     ("gbt_b2_2", "B.2.2", "mobility", "Bed-chair transfer", GENERIC),
-    ("gbt_b2_3", "B.2.3", "mobility", "Walking on level ground (50 m)", _scale(
-        "Walks about 50 m alone, no fall risk",
-        "Walks 50 m with fall risk: supervision, cane or walker",
-        "Needs a little support",
-        "Needs a lot of support",
-        "Cannot walk",
-    )),
-    ("gbt_b2_4", "B.2.4", "mobility", "Stairs (10-15 steps)", _scale(
-        "Independent", "With prompting", "With help, mainly self", "Mainly or fully dependent",
-    )),
-    ("gbt_b3_1", "B.3.1", "mental", "Time orientation", _scale(
-        "Knows the year and month (date may be a day off)",
-        "Unsure of the month or date",
-        "Knows only the half-year or season",
-        "Knows only morning/afternoon or day/night",
-        "No sense of time",
-    )),
-    ("gbt_b3_2", "B.3.2", "mental", "Place orientation", _scale(
-        "Goes out alone within the daily range",
-        "Mild disorientation",
-        "Moderate disorientation",
-        "Severe disorientation",
-        "Cannot go out alone, no sense of place",
-    )),
-    ("gbt_b3_3", "B.3.3", "mental", "Person orientation", _scale(
-        "Knows co-residents and their relationships",
-        "Mild difficulty recognising people",
-        "Moderate difficulty recognising people",
-        "Severe difficulty recognising people",
-        "Recognises nobody, including self",
-    )),
-    ("gbt_b3_4", "B.3.4", "mental", "Memory", _scale(
-        "Normal",
-        "Mild: recalls 0-1 of 3 words after 5 minutes",
-        "Moderate: recent memory lost",
-        "Severe: remote memory lost",
-        "Complete memory loss",
-    )),
+    (
+        "gbt_b2_3",
+        "B.2.3",
+        "mobility",
+        "Walking on level ground (50 m)",
+        _scale(
+            "Walks about 50 m alone, no fall risk",
+            "Walks 50 m with fall risk: supervision, cane or walker",
+            "Needs a little support",
+            "Needs a lot of support",
+            "Cannot walk",
+        ),
+    ),
+    (
+        "gbt_b2_4",
+        "B.2.4",
+        "mobility",
+        "Stairs (10-15 steps)",
+        _scale(
+            "Independent",
+            "With prompting",
+            "With help, mainly self",
+            "Mainly or fully dependent",
+        ),
+    ),
+    (
+        "gbt_b3_1",
+        "B.3.1",
+        "mental",
+        "Time orientation",
+        _scale(
+            "Knows the year and month (date may be a day off)",
+            "Unsure of the month or date",
+            "Knows only the half-year or season",
+            "Knows only morning/afternoon or day/night",
+            "No sense of time",
+        ),
+    ),
+    (
+        "gbt_b3_2",
+        "B.3.2",
+        "mental",
+        "Place orientation",
+        _scale(
+            "Goes out alone within the daily range",
+            "Mild disorientation",
+            "Moderate disorientation",
+            "Severe disorientation",
+            "Cannot go out alone, no sense of place",
+        ),
+    ),
+    (
+        "gbt_b3_3",
+        "B.3.3",
+        "mental",
+        "Person orientation",
+        _scale(
+            "Knows co-residents and their relationships",
+            "Mild difficulty recognising people",
+            "Moderate difficulty recognising people",
+            "Severe difficulty recognising people",
+            "Recognises nobody, including self",
+        ),
+    ),
+    (
+        "gbt_b3_4",
+        "B.3.4",
+        "mental",
+        "Memory",
+        _scale(
+            "Normal",
+            "Mild: recalls 0-1 of 3 words after 5 minutes",
+            "Moderate: recent memory lost",
+            "Severe: remote memory lost",
+            "Complete memory loss",
+        ),
+    ),
     ("gbt_b3_5", "B.3.5", "mental", "Comprehension", DEGREE),
     ("gbt_b3_6", "B.3.6", "mental", "Expression", DEGREE),
-    ("gbt_b3_7", "B.3.7", "mental", "Aggressive behaviour", _scale(
-        "None", "Physical or verbal aggression in the past month",
-    )),
-    ("gbt_b3_8", "B.3.8", "mental", "Depressive symptoms", _scale(
-        "None", "Negative mood in the past month",
-    )),
-    ("gbt_b3_9", "B.3.9", "mental", "Consciousness", _scale(
-        "Alert", "Somnolent or confused", "Stupor or coma",
-    )),
-    ("gbt_b4_1", "B.4.1", "perception", "Vision (best corrected)", _scale(
-        "Normal",
-        "Reads large print only, or recognises objects only",
-        "Sees light, colour and shape only, or blind",
-    )),
-    ("gbt_b4_2", "B.4.2", "perception", "Hearing (with usual aids)", _scale(
-        "Normal",
-        "Cannot hear soft speech or speech beyond 2 m",
-        "Hears only loud, slow speech in part, or deaf",
-    )),
-    ("gbt_b4_3", "B.4.3", "perception", "Daily affairs (laundry, shopping, medication)", _scale(
-        "Independent", "Needs supervision", "Needs a little help", "Needs a lot of help",
-        "Fully dependent",
-    )),
-    ("gbt_b4_4", "B.4.4", "perception", "Going out by transport", _scale(
-        "Rides a bike or takes public transport alone",
-        "Takes a taxi alone only",
-        "Takes public transport only when accompanied",
-        "Only by car with help, or cannot go out",
-    )),
-    ("gbt_b4_5", "B.4.5", "perception", "Social interaction", _scale(
-        "Adapts well socially",
-        "Mild difficulty",
-        "Moderate difficulty",
-        "Severe difficulty",
-        "Cannot interact",
-    )),
+    (
+        "gbt_b3_7",
+        "B.3.7",
+        "mental",
+        "Aggressive behaviour",
+        _scale(
+            "None",
+            "Physical or verbal aggression in the past month",
+        ),
+    ),
+    (
+        "gbt_b3_8",
+        "B.3.8",
+        "mental",
+        "Depressive symptoms",
+        _scale(
+            "None",
+            "Negative mood in the past month",
+        ),
+    ),
+    (
+        "gbt_b3_9",
+        "B.3.9",
+        "mental",
+        "Consciousness",
+        _scale(
+            "Alert",
+            "Somnolent or confused",
+            "Stupor or coma",
+        ),
+    ),
+    (
+        "gbt_b4_1",
+        "B.4.1",
+        "perception",
+        "Vision (best corrected)",
+        _scale(
+            "Normal",
+            "Reads large print only, or recognises objects only",
+            "Sees light, colour and shape only, or blind",
+        ),
+    ),
+    (
+        "gbt_b4_2",
+        "B.4.2",
+        "perception",
+        "Hearing (with usual aids)",
+        _scale(
+            "Normal",
+            "Cannot hear soft speech or speech beyond 2 m",
+            "Hears only loud, slow speech in part, or deaf",
+        ),
+    ),
+    (
+        "gbt_b4_3",
+        "B.4.3",
+        "perception",
+        "Daily affairs (laundry, shopping, medication)",
+        _scale(
+            "Independent",
+            "Needs supervision",
+            "Needs a little help",
+            "Needs a lot of help",
+            "Fully dependent",
+        ),
+    ),
+    (
+        "gbt_b4_4",
+        "B.4.4",
+        "perception",
+        "Going out by transport",
+        _scale(
+            "Rides a bike or takes public transport alone",
+            "Takes a taxi alone only",
+            "Takes public transport only when accompanied",
+            "Only by car with help, or cannot go out",
+        ),
+    ),
+    (
+        "gbt_b4_5",
+        "B.4.5",
+        "perception",
+        "Social interaction",
+        _scale(
+            "Adapts well socially",
+            "Mild difficulty",
+            "Moderate difficulty",
+            "Severe difficulty",
+            "Cannot interact",
+        ),
+    ),
 ]
 GBT_DIMENSIONS = ("self_care", "mobility", "mental", "perception")
 
@@ -150,24 +264,36 @@ BARTHEL_ITEMS = [
     ("barthel_bathing", "Bathing", _B2),
     ("barthel_grooming", "Grooming", _B2),
     ("barthel_dressing", "Dressing", _B3),
-    ("barthel_bowels", "Bowels", [
-        ("10", "10 - Continent"),
-        ("5", "5 - Occasional accident (<1/week)"),
-        ("0", "0 - Incontinent"),
-    ]),
-    ("barthel_bladder", "Bladder", [
-        ("10", "10 - Continent"),
-        ("5", "5 - Occasional accident (<1/24 h)"),
-        ("0", "0 - Incontinent or catheter"),
-    ]),
+    (
+        "barthel_bowels",
+        "Bowels",
+        [
+            ("10", "10 - Continent"),
+            ("5", "5 - Occasional accident (<1/week)"),
+            ("0", "0 - Incontinent"),
+        ],
+    ),
+    (
+        "barthel_bladder",
+        "Bladder",
+        [
+            ("10", "10 - Continent"),
+            ("5", "5 - Occasional accident (<1/24 h)"),
+            ("0", "0 - Incontinent or catheter"),
+        ],
+    ),
     ("barthel_toilet", "Toilet use", _B3),
     ("barthel_transfer", "Bed-chair transfer", _B4),
-    ("barthel_mobility", "Walking 45 m on level ground", [
-        ("15", "15 - Independent"),
-        ("10", "10 - Walks 45 m with one person's help"),
-        ("5", "5 - Wheelchair-independent for 45 m"),
-        ("0", "0 - Immobile or under 45 m"),
-    ]),
+    (
+        "barthel_mobility",
+        "Walking 45 m on level ground",
+        [
+            ("15", "15 - Independent"),
+            ("10", "10 - Walks 45 m with one person's help"),
+            ("5", "5 - Wheelchair-independent for 45 m"),
+            ("0", "0 - Immobile or under 45 m"),
+        ],
+    ),
     ("barthel_stairs", "Stairs", _B3),
 ]
 
@@ -193,7 +319,13 @@ TYPE_ITEMS = {
     "barthel": [item[0] for item in BARTHEL_ITEMS],
     "ad8": [item[0] for item in AD8_ITEMS],
 }
-RISK_FIELDS = ("risk_falls", "risk_wandering", "risk_choking", "risk_self_harm", "risk_other")
+RISK_FIELDS = (
+    "risk_falls",
+    "risk_wandering",
+    "risk_choking",
+    "risk_self_harm",
+    "risk_other",
+)
 
 
 def gbt_preliminary_level(total):
@@ -227,8 +359,13 @@ class CareAssessment(models.Model):
     _check_company_auto = True
 
     elder_id = fields.Many2one(
-        "care.elder", string="Elder", required=True, index=True, ondelete="cascade",
-        check_company=True, tracking=True,
+        "care.elder",
+        string="Elder",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+        tracking=True,
     )
     company_id = fields.Many2one(
         related="elder_id.company_id", store=True, index=True, precompute=True
@@ -239,15 +376,24 @@ class CareAssessment(models.Model):
             ("barthel", "Barthel ADL index"),
             ("ad8", "AD8 dementia screen"),
         ],
-        string="Type", required=True, default="gbt42195", tracking=True,
+        string="Type",
+        required=True,
+        default="gbt42195",
+        tracking=True,
     )
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Confirmed"), ("cancel", "Cancelled")],
-        default="draft", required=True, tracking=True, index=True,
+        default="draft",
+        required=True,
+        tracking=True,
+        index=True,
     )
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     valid_until = fields.Date(
-        compute="_compute_valid_until", store=True, readonly=False, precompute=True,
+        compute="_compute_valid_until",
+        store=True,
+        readonly=False,
+        precompute=True,
         tracking=True,
     )
     reason = fields.Selection(
@@ -261,7 +407,9 @@ class CareAssessment(models.Model):
         default="first",
     )
     assessor_ids = fields.Many2many(
-        "res.users", string="Assessors", default=lambda self: self.env.user,
+        "res.users",
+        string="Assessors",
+        default=lambda self: self.env.user,
         help="GB/T 42195 assessments are usually made by two assessors.",
     )
     organisation = fields.Char(string="Assessing Organisation")
@@ -278,19 +426,28 @@ class CareAssessment(models.Model):
         string="Information From",
     )
     note = fields.Html()
-    reminder_done = fields.Boolean(copy=False, help="A reassessment reminder was scheduled.")
+    reminder_done = fields.Boolean(
+        copy=False, help="A reassessment reminder was scheduled."
+    )
 
-    # C.4 change rules ------------------------------------------------------------
+    # C.4 change rules --------------------------------------------
     coma = fields.Boolean(
-        string="In a coma (A.5.11)", help="An elder in a coma is rated 4 - completely lost."
+        string="In a coma (A.5.11)",
+        help="An elder in a coma is rated 4 - completely lost.",
     )
     dementia_diagnosed = fields.Boolean(
         string="Diagnosed dementia (F00-F03)",
-        compute="_compute_diagnoses", store=True, readonly=False, precompute=True,
+        compute="_compute_diagnoses",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     mental_disorder_diagnosed = fields.Boolean(
         string="Other diagnosed mental disorder (F04-F99)",
-        compute="_compute_diagnoses", store=True, readonly=False, precompute=True,
+        compute="_compute_diagnoses",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     risk_falls = fields.Integer(string="Falls in the past 30 days")
     risk_wandering = fields.Integer(string="Wandering (lost) in the past 30 days")
@@ -301,29 +458,42 @@ class CareAssessment(models.Model):
         string="Care-risk events (30 days)", compute="_compute_gbt_scores", store=True
     )
 
-    # GB/T 42195 results ---------------------------------------------------------------
+    # GB/T 42195 results ------------------------------------------
     for _fname, _code, _dim, _label, _sel in GBT_ITEMS:
         locals()[_fname] = fields.Selection(_sel, string=f"{_code} {_label}")
-    self_care_score = fields.Integer(string="Self-care (/32)", compute="_compute_gbt_scores", store=True)
+    self_care_score = fields.Integer(
+        string="Self-care (/32)", compute="_compute_gbt_scores", store=True
+    )
     mobility_score = fields.Integer(
         string="Basic mobility (/15)", compute="_compute_gbt_scores", store=True
     )
-    mental_score = fields.Integer(string="Mental state (/28)", compute="_compute_gbt_scores", store=True)
+    mental_score = fields.Integer(
+        string="Mental state (/28)", compute="_compute_gbt_scores", store=True
+    )
     perception_score = fields.Integer(
         string="Perception and social (/15)", compute="_compute_gbt_scores", store=True
     )
-    total_score = fields.Integer(string="Total (/90)", compute="_compute_gbt_scores", store=True)
+    total_score = fields.Integer(
+        string="Total (/90)", compute="_compute_gbt_scores", store=True
+    )
     preliminary_level = fields.Selection(
-        GBT_LEVELS, compute="_compute_gbt_scores", store=True, string="Preliminary Level"
+        GBT_LEVELS,
+        compute="_compute_gbt_scores",
+        store=True,
+        string="Preliminary Level",
     )
     final_level = fields.Selection(
-        GBT_LEVELS, compute="_compute_gbt_scores", store=True, string="Final Level", index=True
+        GBT_LEVELS,
+        compute="_compute_gbt_scores",
+        store=True,
+        string="Final Level",
+        index=True,
     )
     level_change_note = fields.Char(
         string="Level Change (C.4)", compute="_compute_gbt_scores", store=True
     )
 
-    # Barthel ---------------------------------------------------------------------------
+    # Barthel -----------------------------------------------------
     for _fname, _label, _sel in BARTHEL_ITEMS:
         locals()[_fname] = fields.Selection(_sel, string=_label)
     barthel_score = fields.Integer(
@@ -333,12 +503,16 @@ class CareAssessment(models.Model):
         BARTHEL_BANDS, string="Dependency", compute="_compute_barthel", store=True
     )
 
-    # AD8 -------------------------------------------------------------------------------
+    # AD8 ---------------------------------------------------------
     for _fname, _label in AD8_ITEMS:
         locals()[_fname] = fields.Selection(_AD8, string=_label)
-    ad8_score = fields.Integer(string="AD8 Score (/8)", compute="_compute_ad8", store=True)
+    ad8_score = fields.Integer(
+        string="AD8 Score (/8)", compute="_compute_ad8", store=True
+    )
     ad8_positive = fields.Boolean(
-        string="Positive Screen", compute="_compute_ad8", store=True,
+        string="Positive Screen",
+        compute="_compute_ad8",
+        store=True,
         help="Two or more changes: refer for a fuller cognitive assessment.",
     )
     del _fname, _label, _sel, _code, _dim
@@ -369,11 +543,17 @@ class CareAssessment(models.Model):
         for assessment in self:
             conditions = assessment.elder_id.sudo().condition_ids
             assessment.dementia_diagnosed = any(conditions.mapped("is_dementia"))
-            assessment.mental_disorder_diagnosed = any(conditions.mapped("is_mental_disorder"))
+            assessment.mental_disorder_diagnosed = any(
+                conditions.mapped("is_mental_disorder")
+            )
 
     @api.depends(
-        "assessment_type", "coma", "dementia_diagnosed", "mental_disorder_diagnosed",
-        *RISK_FIELDS, *TYPE_ITEMS["gbt42195"],
+        "assessment_type",
+        "coma",
+        "dementia_diagnosed",
+        "mental_disorder_diagnosed",
+        *RISK_FIELDS,
+        *TYPE_ITEMS["gbt42195"],
     )
     def _compute_gbt_scores(self):
         cumulative = self._c4_cumulative()
@@ -381,8 +561,8 @@ class CareAssessment(models.Model):
             rec.risk_events = sum(rec[fname] or 0 for fname in RISK_FIELDS)
             subtotals = dict.fromkeys(GBT_DIMENSIONS, 0)
             values = [rec[item[0]] for item in GBT_ITEMS]
-            for (_fname, _code, dimension, _label, _sel), value in zip(GBT_ITEMS, values):
-                subtotals[dimension] += int(value or 0)
+            for item, value in zip(GBT_ITEMS, values, strict=True):
+                subtotals[item[2]] += int(value or 0)
             rec.self_care_score = subtotals["self_care"]
             rec.mobility_score = subtotals["mobility"]
             rec.mental_score = subtotals["mental"]
@@ -406,15 +586,23 @@ class CareAssessment(models.Model):
         if self.dementia_diagnosed or self.mental_disorder_diagnosed:
             reasons.append(self.env._("diagnosed dementia or mental disorder"))
         if self.risk_events >= 2:
-            reasons.append(self.env._("%(count)s care-risk events in 30 days", count=self.risk_events))
+            reasons.append(
+                self.env._(
+                    "%(count)s care-risk events in 30 days", count=self.risk_events
+                )
+            )
         if not reasons:
             return preliminary, False
         raises = len(reasons) if cumulative else 1
         final = min(4, preliminary + raises)
         if final == preliminary:
-            return final, self.env._("Already at the highest level (%(reasons)s)", reasons="; ".join(reasons))
+            return final, self.env._(
+                "Already at the highest level (%(reasons)s)", reasons="; ".join(reasons)
+            )
         return final, self.env._(
-            "Raised by %(raises)s: %(reasons)s", raises=final - preliminary, reasons="; ".join(reasons)
+            "Raised by %(raises)s: %(reasons)s",
+            raises=final - preliminary,
+            reasons="; ".join(reasons),
         )
 
     @api.depends("assessment_type", *TYPE_ITEMS["barthel"])
@@ -445,7 +633,14 @@ class CareAssessment(models.Model):
         types = dict(self._fields["assessment_type"]._description_selection(self.env))
         for rec in self:
             rec.display_name = " - ".join(
-                filter(None, [rec.elder_id.name, types.get(rec.assessment_type), str(rec.date or "")])
+                filter(
+                    None,
+                    [
+                        rec.elder_id.name,
+                        types.get(rec.assessment_type),
+                        str(rec.date or ""),
+                    ],
+                )
             )
 
     # ------------------------------------------------------------------
@@ -457,7 +652,11 @@ class CareAssessment(models.Model):
 
     @api.model
     def _c4_cumulative(self):
-        return self._param("elder_crm.c4_cumulative_raises", "False") in ("True", "1", "true")
+        return self._param("elder_crm.c4_cumulative_raises", "False") in (
+            "True",
+            "1",
+            "true",
+        )
 
     @api.model
     def _reassessment_months(self):
@@ -504,9 +703,13 @@ class CareAssessment(models.Model):
     def _check_dates(self):
         for rec in self:
             if rec.valid_until and rec.date and rec.valid_until < rec.date:
-                raise ValidationError(self.env._("An assessment cannot expire before its date."))
+                raise ValidationError(
+                    self.env._("An assessment cannot expire before its date.")
+                )
             if rec.date and rec.date > fields.Date.context_today(rec):
-                raise ValidationError(self.env._("An assessment cannot be dated in the future."))
+                raise ValidationError(
+                    self.env._("An assessment cannot be dated in the future.")
+                )
 
     # ------------------------------------------------------------------
     # CRUD
@@ -520,8 +723,15 @@ class CareAssessment(models.Model):
     def write(self, vals):
         vals = self._check_item_vals(dict(vals))
         if self.filtered(lambda a: a.state == "done") and set(vals) & (
-            set(ITEM_SELECTIONS) | {"coma", "dementia_diagnosed", "mental_disorder_diagnosed",
-                                   "assessment_type", "elder_id", *RISK_FIELDS}
+            set(ITEM_SELECTIONS)
+            | {
+                "coma",
+                "dementia_diagnosed",
+                "mental_disorder_diagnosed",
+                "assessment_type",
+                "elder_id",
+                *RISK_FIELDS,
+            }
         ):
             raise UserError(
                 self.env._(
@@ -534,7 +744,11 @@ class CareAssessment(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
         if self.filtered(lambda a: a.state == "done"):
-            raise UserError(self.env._("A confirmed assessment cannot be deleted; cancel it instead."))
+            raise UserError(
+                self.env._(
+                    "A confirmed assessment cannot be deleted; cancel it instead."
+                )
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -569,7 +783,11 @@ class CareAssessment(models.Model):
         days = int(self._param("elder_crm.reassessment_reminder_days", 14) or 14)
         horizon = fields.Date.context_today(self) + relativedelta(days=days)
         candidates = self.search(
-            [("state", "=", "done"), ("reminder_done", "=", False), ("valid_until", "<=", horizon)]
+            [
+                ("state", "=", "done"),
+                ("reminder_done", "=", False),
+                ("valid_until", "<=", horizon),
+            ]
         )
         latest = {}
         newer = self.search(
@@ -580,7 +798,10 @@ class CareAssessment(models.Model):
         )
         for rec in newer:
             key = (rec.elder_id.id, rec.assessment_type)
-            if key not in latest or (rec.date, rec.id) > (latest[key].date, latest[key].id):
+            if key not in latest or (rec.date, rec.id) > (
+                latest[key].date,
+                latest[key].id,
+            ):
                 latest[key] = rec
         activity_type = self.env.ref("elder_crm.mail_activity_type_reassessment")
         types = dict(self._fields["assessment_type"]._description_selection(self.env))
@@ -592,8 +813,12 @@ class CareAssessment(models.Model):
             rec.elder_id.activity_schedule(
                 activity_type_id=activity_type.id,
                 date_deadline=rec.valid_until,
-                summary=self.env._("Reassess: %(type)s", type=types[rec.assessment_type]),
-                user_id=(rec.elder_id.responsible_id or rec.assessor_ids[:1] or self.env.user).id,
+                summary=self.env._(
+                    "Reassess: %(type)s", type=types[rec.assessment_type]
+                ),
+                user_id=(
+                    rec.elder_id.responsible_id or rec.assessor_ids[:1] or self.env.user
+                ).id,
             )
             reminded |= rec
         reminded.write({"reminder_done": True})

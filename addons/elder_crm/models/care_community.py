@@ -12,14 +12,20 @@ class CareCommunity(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=False)
-    complete_name = fields.Char(compute="_compute_complete_name", store=True, recursive=True)
+    complete_name = fields.Char(
+        compute="_compute_complete_name", store=True, recursive=True
+    )
     kind = fields.Selection(
         [("street", "Street"), ("community", "Community"), ("grid", "Grid")],
         required=True,
         default="community",
     )
     parent_id = fields.Many2one(
-        "care.community", string="Parent", index=True, ondelete="restrict", check_company=True
+        "care.community",
+        string="Parent",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("care.community", "parent_id", string="Children")
@@ -31,6 +37,8 @@ class CareCommunity(models.Model):
     def _compute_complete_name(self):
         for record in self:
             if record.parent_id:
-                record.complete_name = f"{record.parent_id.complete_name} / {record.name}"
+                record.complete_name = (
+                    f"{record.parent_id.complete_name} / {record.name}"
+                )
             else:
                 record.complete_name = record.name

@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 import qrcode
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -68,18 +69,34 @@ class CareElder(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Contact Record", required=True, ondelete="restrict", index=True
+        "res.partner",
+        string="Contact Record",
+        required=True,
+        ondelete="restrict",
+        index=True,
     )
     code = fields.Char(
-        string="Archive No.", readonly=True, copy=False, index=True, default="/",
+        string="Archive No.",
+        readonly=True,
+        copy=False,
+        index=True,
+        default="/",
         help="Stable reference printed on the elder card and its QR code.",
     )
     company_id = fields.Many2one(
-        "res.company", related="partner_id.company_id", store=True, readonly=False,
-        required=True, index=True, default=lambda self: self.env.company, precompute=True,
+        "res.company",
+        related="partner_id.company_id",
+        store=True,
+        readonly=False,
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        precompute=True,
     )
     responsible_id = fields.Many2one(
-        "res.users", string="Care Coordinator", default=lambda self: self.env.user,
+        "res.users",
+        string="Care Coordinator",
+        default=lambda self: self.env.user,
         tracking=True,
     )
     state = fields.Selection(
@@ -90,7 +107,11 @@ class CareElder(models.Model):
             ("deceased", "Deceased"),
             ("left", "Left"),
         ],
-        string="Status", default="enquiry", required=True, tracking=True, index=True,
+        string="Status",
+        default="enquiry",
+        required=True,
+        tracking=True,
+        index=True,
     )
     date_enquiry = fields.Date(string="Enquiry Date", default=fields.Date.context_today)
     date_active = fields.Date(string="Active Since", tracking=True)
@@ -101,13 +122,17 @@ class CareElder(models.Model):
 
     # Identity ---------------------------------------------------------------
     id_number = fields.Char(
-        string="ID Number (full)", copy=False, index=True,
+        string="ID Number (full)",
+        copy=False,
+        index=True,
         groups="elder_crm.group_care_manager",
         help="Resident identity number (GB 11643), stored in its 18-character form.",
     )
     id_number_display = fields.Char(
-        string="ID Number", compute="_compute_id_number_display",
-        inverse="_inverse_id_number_display", search="_search_id_number_display",
+        string="ID Number",
+        compute="_compute_id_number_display",
+        inverse="_inverse_id_number_display",
+        search="_search_id_number_display",
         help="Masked (110105********002X) for users outside the Care manager group. "
         "Type a full number to set or change it.",
     )
@@ -118,10 +143,14 @@ class CareElder(models.Model):
     )
     gender = fields.Selection(
         [("male", "Male"), ("female", "Female")],
-        compute="_compute_from_id_number", store=True, readonly=False,
+        compute="_compute_from_id_number",
+        store=True,
+        readonly=False,
     )
     age = fields.Integer(
-        compute="_compute_age", store=True, aggregator="avg",
+        compute="_compute_age",
+        store=True,
+        aggregator="avg",
         help="Refreshed every night on the elder's birthday.",
     )
     age_band = fields.Selection(AGE_BANDS, compute="_compute_age", store=True)
@@ -146,9 +175,13 @@ class CareElder(models.Model):
     )
 
     # Household and social ------------------------------------------------------
-    contact_ids = fields.One2many("care.elder.contact", "elder_id", string="Family and Contacts")
+    contact_ids = fields.One2many(
+        "care.elder.contact", "elder_id", string="Family and Contacts"
+    )
     emergency_contact_ids = fields.One2many(
-        "care.elder.contact", "elder_id", string="Emergency Contacts",
+        "care.elder.contact",
+        "elder_id",
+        string="Emergency Contacts",
         domain=[("is_emergency", "=", True)],
     )
     living_situation = fields.Selection(
@@ -169,18 +202,29 @@ class CareElder(models.Model):
     )
     service_tier = fields.Selection(
         [("free", "Free"), ("low_cost", "Low-cost"), ("paid", "Paid"), ("vip", "VIP")],
-        default="paid", required=True, tracking=True,
+        default="paid",
+        required=True,
+        tracking=True,
     )
     grid_id = fields.Many2one(
-        "care.community", string="Community / Grid", check_company=True, index=True,
+        "care.community",
+        string="Community / Grid",
+        check_company=True,
+        index=True,
         tracking=True,
     )
     community_id = fields.Many2one(
-        "care.community", string="Community", compute="_compute_community",
-        store=True, index=True,
+        "care.community",
+        string="Community",
+        compute="_compute_community",
+        store=True,
+        index=True,
     )
     street_office_id = fields.Many2one(
-        "care.community", string="Street Office", compute="_compute_community", store=True,
+        "care.community",
+        string="Street Office",
+        compute="_compute_community",
+        store=True,
     )
     mobility = fields.Selection(
         [
@@ -202,12 +246,16 @@ class CareElder(models.Model):
     hospital_id = fields.Many2one(
         "res.partner", string="Designated Hospital", groups=MEDICAL_GROUPS
     )
-    doctor_id = fields.Many2one("res.partner", string="Family Doctor", groups=MEDICAL_GROUPS)
+    doctor_id = fields.Many2one(
+        "res.partner", string="Family Doctor", groups=MEDICAL_GROUPS
+    )
     payment_method_ids = fields.Many2many(
         "care.payment.method", string="Medical Payment Methods", groups=MEDICAL_GROUPS
     )
     has_dementia = fields.Boolean(
-        compute="_compute_has_dementia", store=True, groups=MEDICAL_GROUPS,
+        compute="_compute_has_dementia",
+        store=True,
+        groups=MEDICAL_GROUPS,
         string="Dementia Diagnosed",
     )
 
@@ -216,19 +264,27 @@ class CareElder(models.Model):
     diet = fields.Text(string="Diet and Taste")
     habits = fields.Text(string="Daily Habits")
     visitor_notes = fields.Text(
-        string="Notes for Visitors", help="What a worker or volunteer should know before a visit."
+        string="Notes for Visitors",
+        help="What a worker or volunteer should know before a visit.",
     )
 
     # Assessments --------------------------------------------------------------------
-    assessment_ids = fields.One2many("care.assessment", "elder_id", string="Assessments")
+    assessment_ids = fields.One2many(
+        "care.assessment", "elder_id", string="Assessments"
+    )
     assessment_count = fields.Integer(compute="_compute_assessment_count")
     gbt_assessment_id = fields.Many2one(
-        "care.assessment", string="Current GB/T 42195 Assessment",
-        compute="_compute_current_assessments", store=True,
+        "care.assessment",
+        string="Current GB/T 42195 Assessment",
+        compute="_compute_current_assessments",
+        store=True,
     )
     gbt_level = fields.Selection(
-        GBT_LEVELS, string="Ability Level", compute="_compute_current_assessments",
-        store=True, index=True,
+        GBT_LEVELS,
+        string="Ability Level",
+        compute="_compute_current_assessments",
+        store=True,
+        index=True,
     )
     gbt_valid_until = fields.Date(
         string="Level Valid Until", compute="_compute_current_assessments", store=True
@@ -237,7 +293,10 @@ class CareElder(models.Model):
         string="Barthel ADL", compute="_compute_current_assessments", store=True
     )
     barthel_band = fields.Selection(
-        BARTHEL_BANDS, string="Barthel Band", compute="_compute_current_assessments", store=True
+        BARTHEL_BANDS,
+        string="Barthel Band",
+        compute="_compute_current_assessments",
+        store=True,
     )
     ad8_score = fields.Integer(
         string="AD8 Score", compute="_compute_current_assessments", store=True
@@ -254,7 +313,8 @@ class CareElder(models.Model):
         compute="_compute_numbers_sanitized", store=True, index=True, copy=False
     )
     phone_lookup = fields.Char(
-        string="Phone (elder or family)", compute="_compute_phone_lookup",
+        string="Phone (elder or family)",
+        compute="_compute_phone_lookup",
         search="_search_phone_lookup",
         help="Search by any number of the elder or a family member, typed in any form.",
     )
@@ -266,7 +326,11 @@ class CareElder(models.Model):
             "unique(company_id, id_number)",
             "This ID number is already registered for another elder of this care centre.",
         ),
-        ("code_company_unique", "unique(company_id, code)", "The archive number must be unique."),
+        (
+            "code_company_unique",
+            "unique(company_id, code)",
+            "The archive number must be unique.",
+        ),
     ]
 
     # ------------------------------------------------------------------
@@ -276,7 +340,7 @@ class CareElder(models.Model):
     @api.depends_context("uid")
     def _compute_id_number_display(self):
         full = self.env.user.has_group("elder_crm.group_care_manager")
-        for elder, number in zip(self, self.sudo().mapped("id_number")):
+        for elder, number in zip(self, self.sudo().mapped("id_number"), strict=True):
             elder.id_number_display = number if full else idn.mask(number)
 
     def _inverse_id_number_display(self):
@@ -295,7 +359,11 @@ class CareElder(models.Model):
             number = idn.normalize(value)
         except idn.IdNumberError:
             return [("id", "=", False)]
-        elders = self.sudo().with_context(active_test=False)._search([("id_number", "=", number)])
+        elders = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._search([("id_number", "=", number)])
+        )
         return [("id", "in", elders)]
 
     @api.depends("id_number")
@@ -342,8 +410,11 @@ class CareElder(models.Model):
             elder.assessment_count = counts.get(elder, 0)
 
     @api.depends(
-        "assessment_ids.state", "assessment_ids.date", "assessment_ids.final_level",
-        "assessment_ids.barthel_score", "assessment_ids.ad8_score",
+        "assessment_ids.state",
+        "assessment_ids.date",
+        "assessment_ids.final_level",
+        "assessment_ids.barthel_score",
+        "assessment_ids.ad8_score",
         "assessment_ids.valid_until",
     )
     def _compute_current_assessments(self):
@@ -381,7 +452,11 @@ class CareElder(models.Model):
         sanitized = self._sanitize_number(value)
         if not sanitized:
             return [("id", "=", False)]
-        numbers = ["|", ("mobile_sanitized", "=", sanitized), ("landline_sanitized", "=", sanitized)]
+        numbers = [
+            "|",
+            ("mobile_sanitized", "=", sanitized),
+            ("landline_sanitized", "=", sanitized),
+        ]
         return ["|", "|", *numbers[1:], ("contact_ids", "any", numbers)]
 
     @api.depends("code")
@@ -395,16 +470,23 @@ class CareElder(models.Model):
     @api.model
     def _default_phone_country(self):
         """Region for numbers typed without a country prefix (default CN)."""
-        code = self.env["ir.config_parameter"].sudo().get_param("elder_crm.phone_region", "CN")
-        return self.env.ref(f"base.{code.strip().lower()}", raise_if_not_found=False) or (
-            self.env.ref("base.cn")
+        code = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("elder_crm.phone_region", "CN")
         )
+        return self.env.ref(
+            f"base.{code.strip().lower()}", raise_if_not_found=False
+        ) or (self.env.ref("base.cn"))
 
     def _phone_get_number_fields(self):
         return ["mobile", "phone"]
 
     def _phone_get_country(self):
-        return {elder.id: elder.country_id or self._default_phone_country() for elder in self}
+        return {
+            elder.id: elder.country_id or self._default_phone_country()
+            for elder in self
+        }
 
     @api.model
     def _sanitize_number(self, number, country=None):
@@ -412,7 +494,9 @@ class CareElder(models.Model):
         if not number:
             return False
         return self._phone_format_number(
-            number, country=country or self._default_phone_country(), force_format="E164"
+            number,
+            country=country or self._default_phone_country(),
+            force_format="E164",
         )
 
     @api.model
@@ -427,7 +511,9 @@ class CareElder(models.Model):
             if not number:
                 continue
             formatted = self._phone_format_number(
-                number, country=self._default_phone_country(), force_format="INTERNATIONAL"
+                number,
+                country=self._default_phone_country(),
+                force_format="INTERNATIONAL",
             )
             if not formatted:
                 raise ValidationError(
@@ -444,7 +530,11 @@ class CareElder(models.Model):
     def _format_contact_commands(self, vals):
         """Check the family members' numbers before the elder is saved."""
         for command in vals.get("contact_ids") or []:
-            if isinstance(command, (list, tuple)) and command[0] in (0, 1) and command[2]:
+            if (
+                isinstance(command, (list, tuple))
+                and command[0] in (0, 1)
+                and command[2]
+            ):
                 self._format_phone_vals(command[2])
 
     @api.model
@@ -472,7 +562,9 @@ class CareElder(models.Model):
             try:
                 number = idn.normalize(value)
             except idn.IdNumberError as error:
-                raise ValidationError(self._id_number_message(value, error.code)) from None
+                raise ValidationError(
+                    self._id_number_message(value, error.code)
+                ) from None
             vals[fname] = number
             vals["birth_date"] = idn.birth_date(number)
             vals["gender"] = idn.gender(number)
@@ -528,9 +620,15 @@ class CareElder(models.Model):
                 wanted[key] = vals
         if not wanted:
             return
-        others = self.sudo().with_context(active_test=False).search(
-            [("id_number", "in", [number for _company, number in wanted]),
-             ("id", "not in", self.ids)]
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("id_number", "in", [number for _company, number in wanted]),
+                    ("id", "not in", self.ids),
+                ]
+            )
         )
         for other in others:
             if (other.company_id.id, other.id_number) in wanted:
@@ -538,7 +636,9 @@ class CareElder(models.Model):
                     self.env._(
                         "The ID number %(number)s is already registered for %(name)s "
                         "(archive %(code)s).",
-                        number=idn.mask(other.id_number), name=other.name, code=other.code,
+                        number=idn.mask(other.id_number),
+                        name=other.name,
+                        code=other.code,
                     )
                 )
 
@@ -567,7 +667,9 @@ class CareElder(models.Model):
         for elder in self:
             if elder.birth_date and elder.birth_date > today:
                 raise ValidationError(
-                    self.env._("The birth date of %(name)s is in the future.", name=elder.name)
+                    self.env._(
+                        "The birth date of %(name)s is in the future.", name=elder.name
+                    )
                 )
 
     # ------------------------------------------------------------------
@@ -614,7 +716,9 @@ class CareElder(models.Model):
     @api.depends("name", "code")
     def _compute_display_name(self):
         for elder in self:
-            elder.display_name = f"{elder.name} ({elder.code})" if elder.code else elder.name
+            elder.display_name = (
+                f"{elder.name} ({elder.code})" if elder.code else elder.name
+            )
 
     # ------------------------------------------------------------------
     # Actions
@@ -681,13 +785,21 @@ class CareElder(models.Model):
         limit = max(1, min(int(limit or 10), 50))
         matches = {}
         own = self.search(
-            ["|", ("mobile_sanitized", "=", sanitized), ("landline_sanitized", "=", sanitized)],
+            [
+                "|",
+                ("mobile_sanitized", "=", sanitized),
+                ("landline_sanitized", "=", sanitized),
+            ],
             limit=limit,
         )
         for elder in own:
             matches[elder] = {"via": "elder"}
         contacts = self.env["care.elder.contact"].search(
-            ["|", ("mobile_sanitized", "=", sanitized), ("landline_sanitized", "=", sanitized)],
+            [
+                "|",
+                ("mobile_sanitized", "=", sanitized),
+                ("landline_sanitized", "=", sanitized),
+            ],
             limit=limit,
         )
         for contact in contacts:
@@ -710,7 +822,9 @@ class CareElder(models.Model):
         tiers = dict(self._fields["service_tier"]._description_selection(self.env))
         states = dict(self._fields["state"]._description_selection(self.env))
         relationships = dict(
-            self.env["care.elder.contact"]._fields["relationship"]._description_selection(self.env)
+            self.env["care.elder.contact"]
+            ._fields["relationship"]
+            ._description_selection(self.env)
         )
         flags = self.subsidy_category_ids.mapped("name")
         if self.living_situation == "alone":
@@ -737,10 +851,14 @@ class CareElder(models.Model):
             "service_tier": self.service_tier,
             "service_tier_label": tiers.get(self.service_tier),
             "level": self.gbt_level or False,
-            "level_label": level_labels.get(self.gbt_level) if self.gbt_level else False,
+            "level_label": level_labels.get(self.gbt_level)
+            if self.gbt_level
+            else False,
             "phone": self.phone or False,
             "mobile": self.mobile or False,
-            "address": self.partner_id._display_address(without_company=True).replace("\n", " ").strip(),
+            "address": self.partner_id._display_address(without_company=True)
+            .replace("\n", " ")
+            .strip(),
             "community": self.community_id.complete_name or False,
             "latitude": self.partner_latitude,
             "longitude": self.partner_longitude,
@@ -788,13 +906,17 @@ class CareElder(models.Model):
         conditions = SQL(" OR ").join(
             SQL(
                 "(EXTRACT(MONTH FROM birth_date) = %s AND EXTRACT(DAY FROM birth_date) = %s)",
-                month, day,
+                month,
+                day,
             )
             for month, day in days
         )
         self.flush_model(["birth_date"])
         self.env.cr.execute(
-            SQL("SELECT id FROM care_elder WHERE birth_date IS NOT NULL AND (%s)", conditions)
+            SQL(
+                "SELECT id FROM care_elder WHERE birth_date IS NOT NULL AND (%s)",
+                conditions,
+            )
         )
         elders = self.browse([row[0] for row in self.env.cr.fetchall()])
         for fname in ("age", "age_band"):

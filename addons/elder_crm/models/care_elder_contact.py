@@ -43,7 +43,9 @@ class CareElderContact(models.Model):
     relationship = fields.Selection(RELATIONSHIPS, required=True, default="daughter")
     is_emergency = fields.Boolean(string="Emergency Contact", default=True)
     sequence = fields.Integer(
-        string="Call Order", default=10, help="Emergency contacts are called in this order."
+        string="Call Order",
+        default=10,
+        help="Emergency contacts are called in this order.",
     )
     is_decision_maker = fields.Boolean(string="Decision Maker")
     lives_with_elder = fields.Boolean(string="Lives with the Elder")

@@ -14,5 +14,9 @@ class CarePaymentMethod(models.Model):
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
-        ("code_unique", "unique(code)", "A payment method with this code already exists."),
+        (
+            "code_unique",
+            "unique(code)",
+            "A payment method with this code already exists.",
+        ),
     ]

@@ -9,12 +9,18 @@ class CareSubsidyCategory(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(required=True, help="Stable code used by programmes and imports.")
+    code = fields.Char(
+        required=True, help="Stable code used by programmes and imports."
+    )
     sequence = fields.Integer(default=10)
     color = fields.Integer()
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
-        ("code_unique", "unique(code)", "A subsidy category with this code already exists."),
+        (
+            "code_unique",
+            "unique(code)",
+            "A subsidy category with this code already exists.",
+        ),
     ]

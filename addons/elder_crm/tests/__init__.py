@@ -1,6 +1,8 @@
-from . import test_id_number
-from . import test_elder
-from . import test_lookup
-from . import test_assessment
-from . import test_access
-from . import test_report
+from . import (
+    test_access,
+    test_assessment,
+    test_elder,
+    test_id_number,
+    test_lookup,
+    test_report,
+)

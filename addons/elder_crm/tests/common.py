@@ -1,5 +1,6 @@
-from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 from ..models.care_assessment import GBT_ITEMS
 
@@ -35,7 +36,9 @@ class ElderCareCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
         cls.users = {
-            role: new_test_user(cls.env, login=f"care_{role}", groups=f"base.group_user,{group}")
+            role: new_test_user(
+                cls.env, login=f"care_{role}", groups=f"base.group_user,{group}"
+            )
             for role, group in GROUPS.items()
         }
         cls.Elder = cls.env["care.elder"]
@@ -49,7 +52,12 @@ class ElderCareCase(TransactionCase):
     @classmethod
     def make_gbt(cls, elder, total, confirm=True, **vals):
         assessment = cls.env["care.assessment"].create(
-            {"elder_id": elder.id, "assessment_type": "gbt42195", **gbt_values(total), **vals}
+            {
+                "elder_id": elder.id,
+                "assessment_type": "gbt42195",
+                **gbt_values(total),
+                **vals,
+            }
         )
         if confirm:
             assessment.action_confirm()

@@ -3,8 +3,14 @@ from odoo.tests import tagged
 
 from .common import ID_1949_F, ElderCareCase
 
-MEDICAL = ("condition_ids", "medications", "treatment_plan", "hospital_id", "doctor_id",
-           "payment_method_ids")
+MEDICAL = (
+    "condition_ids",
+    "medications",
+    "treatment_plan",
+    "hospital_id",
+    "doctor_id",
+    "payment_method_ids",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -13,7 +19,10 @@ class TestAccess(ElderCareCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.elder = cls.make_elder(
-            name="钱老伯", id_number=ID_1949_F, allergies="青霉素", medications="二甲双胍",
+            name="钱老伯",
+            id_number=ID_1949_F,
+            allergies="青霉素",
+            medications="二甲双胍",
             condition_ids=[(4, cls.env.ref("elder_crm.condition_diabetes").id)],
         )
         cls.assessment = cls.make_gbt(cls.elder, 60)
@@ -40,7 +49,10 @@ class TestAccess(ElderCareCase):
                 self.assertEqual(self.as_(role).medications, "二甲双胍")
         for role in ("dispatcher", "finance"):
             for fname in MEDICAL:
-                with self.subTest(role=role, field=fname), self.assertRaises(AccessError):
+                with (
+                    self.subTest(role=role, field=fname),
+                    self.assertRaises(AccessError),
+                ):
                     self.as_(role).read([fname])
 
     def test_allergies_for_safety_roles(self):
@@ -53,7 +65,9 @@ class TestAccess(ElderCareCase):
     def test_who_creates_and_writes_elders(self):
         for role in ("reception", "dispatcher", "manager"):
             with self.subTest(role=role):
-                elder = self.Elder.with_user(self.users[role]).create({"name": f"新老人{role}"})
+                elder = self.Elder.with_user(self.users[role]).create(
+                    {"name": f"新老人{role}"}
+                )
                 elder.write({"hobbies": "京剧"})
         for role in ("emergency", "finance"):
             with self.subTest(role=role), self.assertRaises(AccessError):
@@ -72,21 +86,31 @@ class TestAccess(ElderCareCase):
 
     def test_assessments(self):
         Assessment = self.env["care.assessment"]
-        self.assertEqual(self.assessment.with_user(self.users["emergency"]).total_score, 60)
+        self.assertEqual(
+            self.assessment.with_user(self.users["emergency"]).total_score, 60
+        )
         with self.assertRaises(AccessError):
-            Assessment.with_user(self.users["emergency"]).create({"elder_id": self.elder.id})
+            Assessment.with_user(self.users["emergency"]).create(
+                {"elder_id": self.elder.id}
+            )
         for role in ("dispatcher", "finance"):
             with self.subTest(role=role), self.assertRaises(AccessError):
                 self.assessment.with_user(self.users[role]).read(["total_score"])
-        draft = Assessment.with_user(self.users["reception"]).create({"elder_id": self.elder.id})
+        draft = Assessment.with_user(self.users["reception"]).create(
+            {"elder_id": self.elder.id}
+        )
         self.assertEqual(draft.state, "draft")
 
     def test_configuration_is_for_managers(self):
         Category = self.env["care.subsidy.category"]
         self.assertTrue(Category.with_user(self.users["finance"]).search([]))
         with self.assertRaises(AccessError):
-            Category.with_user(self.users["reception"]).create({"name": "X", "code": "x"})
-        Category.with_user(self.users["manager"]).create({"name": "X", "code": "x_test"})
+            Category.with_user(self.users["reception"]).create(
+                {"name": "X", "code": "x"}
+            )
+        Category.with_user(self.users["manager"]).create(
+            {"name": "X", "code": "x_test"}
+        )
 
     def test_family_contacts(self):
         Contact = self.env["care.elder.contact"]
@@ -95,7 +119,9 @@ class TestAccess(ElderCareCase):
         )
         self.assertEqual(contact.partner_id.name, "钱小妹")
         with self.assertRaises(AccessError):
-            Contact.with_user(self.users["finance"]).create({"elder_id": self.elder.id, "name": "X"})
+            Contact.with_user(self.users["finance"]).create(
+                {"elder_id": self.elder.id, "name": "X"}
+            )
 
     def test_multi_company(self):
         other = self.env["res.company"].create({"name": "另一家服务中心"})

@@ -89,8 +89,12 @@ class TestElderIdNumber(ElderCareCase):
             second.write({"id_number": ID_1949_F})
         self.assertFalse(second.id_number)
         with self.assertRaisesRegex(ValidationError, "more than one"):
-            self.Elder.create([{"name": "甲", "id_number": ID_1880_M},
-                               {"name": "乙", "id_number": ID_1880_M}])
+            self.Elder.create(
+                [
+                    {"name": "甲", "id_number": ID_1880_M},
+                    {"name": "乙", "id_number": ID_1880_M},
+                ]
+            )
 
     def test_same_number_in_other_company_allowed(self):
         other = self.env["res.company"].create({"name": "另一家服务中心"})
@@ -100,16 +104,21 @@ class TestElderIdNumber(ElderCareCase):
 
     def test_masked_for_non_managers_full_for_managers(self):
         elder = self.make_elder(id_number=ID_1949_F)
-        self.assertEqual(elder.with_user(self.users["manager"]).id_number_display, ID_1949_F)
+        self.assertEqual(
+            elder.with_user(self.users["manager"]).id_number_display, ID_1949_F
+        )
         for role in ("reception", "dispatcher", "emergency", "finance"):
             with self.subTest(role=role):
                 self.assertEqual(
-                    elder.with_user(self.users[role]).id_number_display, "110105********002X"
+                    elder.with_user(self.users[role]).id_number_display,
+                    "110105********002X",
                 )
 
     def test_reception_enters_number_through_display_field(self):
         Elder = self.Elder.with_user(self.users["reception"])
-        elder = Elder.create({"name": "刘大爷", "id_number_display": "440524188001010014"})
+        elder = Elder.create(
+            {"name": "刘大爷", "id_number_display": "440524188001010014"}
+        )
         self.assertEqual(elder.sudo().id_number, ID_1880_M)
         self.assertEqual(elder.id_number_display, "440524********0014")
         # saving the masked value back changes nothing

@@ -30,22 +30,53 @@ class TestLookup(ElderCareCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.daughter = cls.env["res.partner"].create({"name": "李娜", "mobile": "139 1000 2000"})
+        cls.daughter = cls.env["res.partner"].create(
+            {"name": "李娜", "mobile": "139 1000 2000"}
+        )
         cls.father = cls.make_elder(
-            name="李建国", mobile="138 0013 8000", phone="010-6512 3456",
+            name="李建国",
+            mobile="138 0013 8000",
+            phone="010-6512 3456",
             living_situation="spouse",
             contact_ids=[
-                (0, 0, {"partner_id": cls.daughter.id, "relationship": "daughter",
-                        "sequence": 1, "is_decision_maker": True}),
-                (0, 0, {"name": "李强", "relationship": "son", "mobile": "137 0000 1111",
-                        "sequence": 2}),
-                (0, 0, {"name": "王阿姨", "relationship": "caregiver", "phone": "010-8888 6666",
-                        "is_emergency": False}),
+                (
+                    0,
+                    0,
+                    {
+                        "partner_id": cls.daughter.id,
+                        "relationship": "daughter",
+                        "sequence": 1,
+                        "is_decision_maker": True,
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "name": "李强",
+                        "relationship": "son",
+                        "mobile": "137 0000 1111",
+                        "sequence": 2,
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "name": "王阿姨",
+                        "relationship": "caregiver",
+                        "phone": "010-8888 6666",
+                        "is_emergency": False,
+                    },
+                ),
             ],
         )
         cls.mother = cls.make_elder(
-            name="张桂英", mobile="138 0013 9000",
-            contact_ids=[(0, 0, {"partner_id": cls.daughter.id, "relationship": "daughter"})],
+            name="张桂英",
+            mobile="138 0013 9000",
+            contact_ids=[
+                (0, 0, {"partner_id": cls.daughter.id, "relationship": "daughter"})
+            ],
         )
 
     def test_every_mobile_form_finds_the_elder(self):
@@ -87,7 +118,8 @@ class TestLookup(ElderCareCase):
         self.assertEqual(card["level"], "2")
         self.assertEqual(card["service_tier"], "paid")
         self.assertEqual(
-            [c["name"] for c in card["emergency_contacts"]], ["李娜", "李强"],
+            [c["name"] for c in card["emergency_contacts"]],
+            ["李娜", "李强"],
             "emergency contacts in call order, non-emergency contacts left out",
         )
         self.assertTrue(card["emergency_contacts"][0]["decision_maker"])
@@ -99,16 +131,22 @@ class TestLookup(ElderCareCase):
 
     def test_flags_follow_access_rights(self):
         dementia = self.env.ref("elder_crm.condition_dementia")
-        self.father.write({
-            "condition_ids": [(4, dementia.id)],
-            "living_situation": "alone",
-            "subsidy_category_ids": [(4, self.env.ref("elder_crm.subsidy_category_age_80").id)],
-        })
+        self.father.write(
+            {
+                "condition_ids": [(4, dementia.id)],
+                "living_situation": "alone",
+                "subsidy_category_ids": [
+                    (4, self.env.ref("elder_crm.subsidy_category_age_80").id)
+                ],
+            }
+        )
         Elder = self.Elder.with_user(self.users["emergency"])
         flags = Elder.lookup_phone("13800138000")[0]["flags"]
         self.assertIn("Dementia", flags)
         self.assertIn("Lives alone", flags)
-        flags = self.Elder.with_user(self.users["dispatcher"]).lookup_phone("13800138000")[0]["flags"]
+        flags = self.Elder.with_user(self.users["dispatcher"]).lookup_phone(
+            "13800138000"
+        )[0]["flags"]
         self.assertNotIn("Dementia", flags)
         self.assertIn("Lives alone", flags)
 

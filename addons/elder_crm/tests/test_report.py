@@ -9,15 +9,25 @@ class TestElderCard(ElderCareCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.elder = cls.make_elder(
-            name="孙秀珍", id_number=ID_1949_F, allergies="海鲜过敏",
-            contact_ids=[(0, 0, {"name": "孙伟", "relationship": "son", "mobile": "139 0000 1234"})],
+            name="孙秀珍",
+            id_number=ID_1949_F,
+            allergies="海鲜过敏",
+            contact_ids=[
+                (
+                    0,
+                    0,
+                    {"name": "孙伟", "relationship": "son", "mobile": "139 0000 1234"},
+                )
+            ],
         )
         cls.make_gbt(cls.elder, 50)
 
     def render_html(self, user):
         report = self.env.ref("elder_crm.action_report_care_elder_card")
-        html, _kind = self.env["ir.actions.report"].with_user(user)._render_qweb_html(
-            report, self.elder.ids
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_qweb_html(report, self.elder.ids)
         )
         return html.decode()
 

@@ -24,7 +24,9 @@ class IdNumberError(ValueError):
 
 def check_char(first17):
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True)
+    )
     return CHECK_CHARS[total % 11]
 
 
