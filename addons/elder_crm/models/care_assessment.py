@@ -383,6 +383,7 @@ class CareAssessment(models.Model):
     )
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Confirmed"), ("cancel", "Cancelled")],
+        string="Status",
         default="draft",
         required=True,
         tracking=True,
