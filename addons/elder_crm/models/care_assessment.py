@@ -491,7 +491,10 @@ class CareAssessment(models.Model):
         index=True,
     )
     level_change_note = fields.Char(
-        string="Level Change (C.4)", compute="_compute_gbt_scores", store=True
+        string="Level Change (C.4)",
+        compute="_compute_level_change_note",
+        help="Why the final level differs from the preliminary one, in the reader's "
+        "language.",
     )
 
     # Barthel -----------------------------------------------------
@@ -570,19 +573,15 @@ class CareAssessment(models.Model):
             rec.perception_score = subtotals["perception"]
             rec.total_score = sum(subtotals.values())
             if rec.assessment_type != "gbt42195" or not all(values):
-                rec.preliminary_level = rec.final_level = rec.level_change_note = False
+                rec.preliminary_level = rec.final_level = False
                 continue
             preliminary = gbt_preliminary_level(rec.total_score)
-            final, note = rec._apply_c4(preliminary, cumulative)
             rec.preliminary_level = str(preliminary)
-            rec.final_level = str(final)
-            rec.level_change_note = note
+            rec.final_level = str(rec._apply_c4(preliminary, cumulative))
 
-    def _apply_c4(self, preliminary, cumulative):
-        """GB/T 42195 C.4: returns (final level, explanation)."""
+    def _c4_reasons(self):
+        """The C.4 raise rules that apply (coma is handled apart)."""
         self.ensure_one()
-        if self.coma:
-            return 4, self.env._("Coma: rated completely lost")
         reasons = []
         if self.dementia_diagnosed or self.mental_disorder_diagnosed:
             reasons.append(self.env._("diagnosed dementia or mental disorder"))
@@ -592,19 +591,39 @@ class CareAssessment(models.Model):
                     "%(count)s care-risk events in 30 days", count=self.risk_events
                 )
             )
+        return reasons
+
+    def _apply_c4(self, preliminary, cumulative):
+        """GB/T 42195 C.4: the final level (0-4) from the preliminary one."""
+        self.ensure_one()
+        if self.coma:
+            return 4
+        reasons = self._c4_reasons()
         if not reasons:
-            return preliminary, False
-        raises = len(reasons) if cumulative else 1
-        final = min(4, preliminary + raises)
-        if final == preliminary:
-            return final, self.env._(
-                "Already at the highest level (%(reasons)s)", reasons="; ".join(reasons)
-            )
-        return final, self.env._(
-            "Raised by %(raises)s: %(reasons)s",
-            raises=final - preliminary,
-            reasons="; ".join(reasons),
-        )
+            return preliminary
+        return min(4, preliminary + (len(reasons) if cumulative else 1))
+
+    @api.depends("preliminary_level", "final_level", "coma", "risk_events")
+    @api.depends_context("lang")
+    def _compute_level_change_note(self):
+        for rec in self:
+            if not rec.final_level:
+                rec.level_change_note = False
+            elif rec.coma:
+                rec.level_change_note = self.env._("Coma: rated completely lost")
+            elif not (reasons := rec._c4_reasons()):
+                rec.level_change_note = False
+            elif rec.final_level == rec.preliminary_level:
+                rec.level_change_note = self.env._(
+                    "Already at the highest level (%(reasons)s)",
+                    reasons="; ".join(reasons),
+                )
+            else:
+                rec.level_change_note = self.env._(
+                    "Raised by %(raises)s: %(reasons)s",
+                    raises=int(rec.final_level) - int(rec.preliminary_level),
+                    reasons="; ".join(reasons),
+                )
 
     @api.depends("assessment_type", *TYPE_ITEMS["barthel"])
     def _compute_barthel(self):
