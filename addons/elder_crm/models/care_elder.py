@@ -4,9 +4,11 @@ from datetime import date
 
 import qrcode
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
+
+from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import id_number as idn
 
@@ -470,14 +472,23 @@ class CareElder(models.Model):
     @api.model
     def _default_phone_country(self):
         """Region for numbers typed without a country prefix (default CN)."""
+        return self.env["res.country"].browse(self._phone_region()[0])
+
+    @api.model
+    @tools.ormcache()
+    def _phone_region(self):
+        """(country id, code, phone code) of the ``elder_crm.phone_region``
+        parameter; cached, as every lookup needs it (the cache is cleared
+        when a system parameter changes)."""
         code = (
             self.env["ir.config_parameter"]
             .sudo()
             .get_param("elder_crm.phone_region", "CN")
         )
-        return self.env.ref(
+        country = self.env.ref(
             f"base.{code.strip().lower()}", raise_if_not_found=False
-        ) or (self.env.ref("base.cn"))
+        ) or self.env.ref("base.cn")
+        return country.id, country.code, country.phone_code
 
     def _phone_get_number_fields(self):
         return ["mobile", "phone"]
@@ -493,11 +504,17 @@ class CareElder(models.Model):
         """E.164 form of ``number`` or False when it cannot be read."""
         if not number:
             return False
-        return self._phone_format_number(
-            number,
-            country=country or self._default_phone_country(),
-            force_format="E164",
-        )
+        if country:
+            return self._phone_format_number(
+                number, country=country, force_format="E164"
+            )
+        _country_id, code, phone_code = self._phone_region()
+        try:
+            return phone_validation.phone_format(
+                number, code, phone_code, force_format="E164", raise_exception=True
+            )
+        except UserError:
+            return False
 
     @api.model
     def _format_phone_vals(self, vals, label_model=None):
@@ -765,6 +782,30 @@ class CareElder(models.Model):
     # ------------------------------------------------------------------
     # Caller lookup (public API, XML-RPC)
     # ------------------------------------------------------------------
+    _CARD_FIELDS = (
+        "partner_id",
+        "code",
+        "age",
+        "gender",
+        "state",
+        "service_tier",
+        "gbt_level",
+        "living_situation",
+        "ad8_positive",
+        "community_id",
+        "subsidy_category_ids",
+    )
+    _CARD_PARTNER_FIELDS = (
+        "name",
+        "phone",
+        "mobile",
+        "street",
+        "street2",
+        "city",
+        "partner_latitude",
+        "partner_longitude",
+    )
+
     @api.model
     def lookup_phone(self, number, limit=10):
         """Return the cards of the elders a caller's number belongs to.
@@ -773,109 +814,132 @@ class CareElder(models.Model):
         prefixes, spaces, dashes, brackets, landlines with area code). It
         matches the elders' own numbers and their family members' numbers;
         each card says how it matched (``match``). Uses the indexed E.164
-        columns only, so it stays fast on large archives.
+        columns and narrow fetches only (a handful of small queries), so it
+        stays fast on large archives.
 
         :param str number: the caller's number as typed or passed by the CTI
         :param int limit: maximum number of cards
-        :return: list of card dicts (see ``_lookup_card``)
+        :return: list of card dicts (see ``_lookup_cards``)
         """
         sanitized = self._sanitize_number(number) if isinstance(number, str) else False
         if not sanitized:
             return []
         limit = max(1, min(int(limit or 10), 50))
+        domain = [
+            "|",
+            ("mobile_sanitized", "=", sanitized),
+            ("landline_sanitized", "=", sanitized),
+        ]
         matches = {}
-        own = self.search(
-            [
-                "|",
-                ("mobile_sanitized", "=", sanitized),
-                ("landline_sanitized", "=", sanitized),
-            ],
-            limit=limit,
-        )
-        for elder in own:
-            matches[elder] = {"via": "elder"}
-        contacts = self.env["care.elder.contact"].search(
-            [
-                "|",
-                ("mobile_sanitized", "=", sanitized),
-                ("landline_sanitized", "=", sanitized),
-            ],
-            limit=limit,
+        for elder in self.search_fetch(domain, self._CARD_FIELDS, limit=limit):
+            matches[elder.id] = {"via": "elder"}
+        contacts = self.env["care.elder.contact"].search_fetch(
+            domain, ["elder_id", "partner_id", "relationship"], limit=limit
         )
         for contact in contacts:
             matches.setdefault(
-                contact.elder_id,
+                contact.elder_id.id,
                 {
                     "via": "family",
                     "contact_id": contact.partner_id.id,
-                    "contact_name": contact.name,
                     "relationship": contact.relationship,
                 },
             )
-        elders = self.browse([elder.id for elder in matches][:limit])
-        return [elder._lookup_card(matches[elder]) for elder in elders]
+        return self.browse(list(matches)[:limit])._lookup_cards(matches)
 
-    def _lookup_card(self, match=None):
-        """A plain dict describing the elder for a screen pop or a script."""
-        self.ensure_one()
-        level_labels = dict(self._fields["gbt_level"]._description_selection(self.env))
-        tiers = dict(self._fields["service_tier"]._description_selection(self.env))
-        states = dict(self._fields["state"]._description_selection(self.env))
-        relationships = dict(
-            self.env["care.elder.contact"]
-            ._fields["relationship"]
-            ._description_selection(self.env)
+    def _lookup_cards(self, matches=None):
+        """Plain dicts describing the elders, for a screen pop or a script.
+
+        Everything is fetched in batch: elders, their partners, emergency
+        contacts and categories each cost one narrow query.
+        """
+        matches = matches or {}
+        Contact = self.env["care.elder.contact"]
+        self.fetch(self._CARD_FIELDS)
+        emergency = Contact.search_fetch(
+            [("elder_id", "in", self.ids), ("is_emergency", "=", True)],
+            ["elder_id", "partner_id", "relationship", "sequence", "is_decision_maker"],
+            order="sequence, id",
         )
-        flags = self.subsidy_category_ids.mapped("name")
-        if self.living_situation == "alone":
-            flags.append(self.env._("Lives alone"))
-        if self.state in ("suspended", "deceased", "left"):
-            flags.append(states[self.state])
-        if self._can_read_medical():
-            if self.sudo().has_dementia:
-                flags.append(self.env._("Dementia"))
-            if self.sudo().allergies:
-                flags.append(self.env._("Allergies"))
-        if self.ad8_positive:
-            flags.append(self.env._("AD8 positive"))
-        match = dict(match or {"via": "elder"})
-        if match.get("relationship"):
-            match["relationship_label"] = relationships.get(match["relationship"])
-        return {
-            "id": self.id,
-            "code": self.code,
-            "name": self.name,
-            "age": self.age,
-            "gender": self.gender or False,
-            "state": self.state,
-            "service_tier": self.service_tier,
-            "service_tier_label": tiers.get(self.service_tier),
-            "level": self.gbt_level or False,
-            "level_label": level_labels.get(self.gbt_level)
-            if self.gbt_level
-            else False,
-            "phone": self.phone or False,
-            "mobile": self.mobile or False,
-            "address": self.partner_id._display_address(without_company=True)
-            .replace("\n", " ")
-            .strip(),
-            "community": self.community_id.complete_name or False,
-            "latitude": self.partner_latitude,
-            "longitude": self.partner_longitude,
-            "emergency_contacts": [
+        matched_partners = self.env["res.partner"].browse(
+            [m["contact_id"] for m in matches.values() if m.get("contact_id")]
+        )
+        partners = self.partner_id | emergency.partner_id | matched_partners
+        partners.fetch(self._CARD_PARTNER_FIELDS)
+        medical = {}
+        if self.env.user.has_groups(MEDICAL_GROUPS):
+            for elder in (
+                self.sudo().fetch(["has_dementia", "allergies"]) or self.sudo()
+            ):
+                medical[elder.id] = (elder.has_dementia, bool(elder.allergies))
+
+        def labels(model, fname):
+            return dict(self.env[model]._fields[fname]._description_selection(self.env))
+
+        levels = labels("care.elder", "gbt_level")
+        tiers = labels("care.elder", "service_tier")
+        states = labels("care.elder", "state")
+        relationships = labels("care.elder.contact", "relationship")
+        contacts_of = {}
+        for contact in emergency:
+            contacts_of.setdefault(contact.elder_id.id, []).append(
                 {
-                    "name": contact.name,
+                    "name": contact.partner_id.name,
                     "relationship": contact.relationship,
                     "relationship_label": relationships.get(contact.relationship),
-                    "mobile": contact.mobile or False,
-                    "phone": contact.phone or False,
+                    "mobile": contact.partner_id.mobile or False,
+                    "phone": contact.partner_id.phone or False,
                     "decision_maker": contact.is_decision_maker,
                 }
-                for contact in self.emergency_contact_ids.sorted("sequence")
-            ],
-            "flags": flags,
-            "match": match,
-        }
+            )
+        cards = []
+        for elder in self:
+            partner = elder.partner_id
+            flags = elder.subsidy_category_ids.mapped("name")
+            if elder.living_situation == "alone":
+                flags.append(self.env._("Lives alone"))
+            if elder.state in ("suspended", "deceased", "left"):
+                flags.append(states[elder.state])
+            dementia, allergies = medical.get(elder.id, (False, False))
+            if dementia:
+                flags.append(self.env._("Dementia"))
+            if allergies:
+                flags.append(self.env._("Allergies"))
+            if elder.ad8_positive:
+                flags.append(self.env._("AD8 positive"))
+            match = dict(matches.get(elder.id) or {"via": "elder"})
+            if match.get("contact_id"):
+                match["contact_name"] = (
+                    self.env["res.partner"].browse(match["contact_id"]).name
+                )
+                match["relationship_label"] = relationships.get(match["relationship"])
+            address = " ".join(
+                filter(None, [partner.city, partner.street, partner.street2])
+            )
+            cards.append(
+                {
+                    "id": elder.id,
+                    "code": elder.code,
+                    "name": partner.name,
+                    "age": elder.age,
+                    "gender": elder.gender or False,
+                    "state": elder.state,
+                    "service_tier": elder.service_tier,
+                    "service_tier_label": tiers.get(elder.service_tier),
+                    "level": elder.gbt_level or False,
+                    "level_label": levels.get(elder.gbt_level, False),
+                    "phone": partner.phone or False,
+                    "mobile": partner.mobile or False,
+                    "address": address,
+                    "community": elder.community_id.complete_name or False,
+                    "latitude": partner.partner_latitude,
+                    "longitude": partner.partner_longitude,
+                    "emergency_contacts": contacts_of.get(elder.id, []),
+                    "flags": flags,
+                    "match": match,
+                }
+            )
+        return cards
 
     def _card_allergies(self):
         """Allergies for the printed card, when the user may read them."""
@@ -883,9 +947,6 @@ class CareElder(models.Model):
         if not self.env.user.has_groups(SAFETY_GROUPS):
             return False
         return self.sudo().allergies
-
-    def _can_read_medical(self):
-        return self.env.user.has_groups(MEDICAL_GROUPS)
 
     # ------------------------------------------------------------------
     # Crons
