@@ -831,8 +831,8 @@ class CareElder(models.Model):
             ("landline_sanitized", "=", sanitized),
         ]
         matches = {}
-        for elder in self.search_fetch(domain, self._CARD_FIELDS, limit=limit):
-            matches[elder.id] = {"via": "elder"}
+        for elder_id in self._search(domain, limit=limit):
+            matches[elder_id] = {"via": "elder"}
         contacts = self.env["care.elder.contact"].search_fetch(
             domain, ["elder_id", "partner_id", "relationship"], limit=limit
         )
@@ -855,7 +855,11 @@ class CareElder(models.Model):
         """
         matches = matches or {}
         Contact = self.env["care.elder.contact"]
-        self.fetch(self._CARD_FIELDS)
+        medical_allowed = self.env.user.has_groups(MEDICAL_GROUPS)
+        if medical_allowed:  # one query for the card and the medical flags
+            self.sudo().fetch((*self._CARD_FIELDS, "has_dementia", "allergies"))
+        else:
+            self.fetch(self._CARD_FIELDS)
         emergency = Contact.search_fetch(
             [("elder_id", "in", self.ids), ("is_emergency", "=", True)],
             ["elder_id", "partner_id", "relationship", "sequence", "is_decision_maker"],
@@ -867,11 +871,8 @@ class CareElder(models.Model):
         partners = self.partner_id | emergency.partner_id | matched_partners
         partners.fetch(self._CARD_PARTNER_FIELDS)
         medical = {}
-        if self.env.user.has_groups(MEDICAL_GROUPS):
-            for elder in (
-                self.sudo().fetch(["has_dementia", "allergies"]) or self.sudo()
-            ):
-                medical[elder.id] = (elder.has_dementia, bool(elder.allergies))
+        if medical_allowed:
+            medical = {e.id: (e.has_dementia, bool(e.allergies)) for e in self.sudo()}
 
         def labels(model, fname):
             return dict(self.env[model]._fields[fname]._description_selection(self.env))
