@@ -5,7 +5,7 @@
 #                       install log, run all tests (pytest-odoo + tests/)
 #   make test ADDONS=elder_crm   one addon (and its dependencies) and its tests
 #   make setup          prepare Python, PostgreSQL and config/local.conf only
-#   make bench          run bench/bench_lookup.py against make run's database
+#   make bench          caller-lookup benchmark in its own database care_bench
 #   make stop           stop the project-local PostgreSQL
 #   make db-drop        drop make run's database (DB) and its filestore
 #   make db-drop-tests  drop test databases kept by KEEP_DB=1
