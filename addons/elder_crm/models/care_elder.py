@@ -517,7 +517,7 @@ class CareElder(models.Model):
             return False
 
     @api.model
-    def _format_phone_vals(self, vals, label_model=None):
+    def _format_phone_vals(self, vals):
         """Validate and format the phone fields of ``vals`` in place.
 
         Raises a ValidationError naming the number that cannot be read, so a
