@@ -438,7 +438,7 @@ class CareElder(models.Model):
             elder.ad8_score = ad8.ad8_score if ad8 else 0
             elder.ad8_positive = bool(ad8 and ad8.ad8_positive)
 
-    @api.depends("partner_id.phone", "partner_id.mobile", "partner_id.country_id")
+    @api.depends("partner_id.phone", "partner_id.mobile")
     def _compute_numbers_sanitized(self):
         for elder in self:
             elder.mobile_sanitized = elder._sanitize_number(elder.mobile)
@@ -500,21 +500,27 @@ class CareElder(models.Model):
         }
 
     @api.model
-    def _sanitize_number(self, number, country=None):
-        """E.164 form of ``number`` or False when it cannot be read."""
-        if not number:
-            return False
-        if country:
-            return self._phone_format_number(
-                number, country=country, force_format="E164"
-            )
+    def _phone_number(self, number, force_format):
+        """``number`` formatted by phone_validation in the configured region,
+        or False when it cannot be read."""
         _country_id, code, phone_code = self._phone_region()
         try:
             return phone_validation.phone_format(
-                number, code, phone_code, force_format="E164", raise_exception=True
+                number,
+                code,
+                phone_code,
+                force_format=force_format,
+                raise_exception=True,
             )
         except UserError:
             return False
+
+    @api.model
+    def _sanitize_number(self, number):
+        """E.164 form of ``number`` (the lookup key) or False."""
+        if not number:
+            return False
+        return self._phone_number(number, "E164")
 
     @api.model
     def _format_phone_vals(self, vals):
@@ -527,11 +533,7 @@ class CareElder(models.Model):
             number = vals.get(fname)
             if not number:
                 continue
-            formatted = self._phone_format_number(
-                number,
-                country=self._default_phone_country(),
-                force_format="INTERNATIONAL",
-            )
+            formatted = self._phone_number(number, "INTERNATIONAL")
             if not formatted:
                 raise ValidationError(
                     self.env._(
@@ -623,11 +625,14 @@ class CareElder(models.Model):
         for vals in vals_list:
             number = vals.get("id_number") or vals.get("id_number_display")
             if number and "*" not in number:
-                company_id = vals.get("company_id") or (
-                    self.company_id.id if self else self.env.company.id
-                )
-                key = (company_id, number)
-                if key in wanted or len(self) > 1:
+                if len(self) > 1:
+                    key = None  # one number written on several elders
+                else:
+                    company_id = vals.get("company_id") or (
+                        self.company_id.id if self else self.env.company.id
+                    )
+                    key = (company_id, number)
+                if key is None or key in wanted:
                     raise ValidationError(
                         self.env._(
                             "The ID number %(number)s is given to more than one elder.",

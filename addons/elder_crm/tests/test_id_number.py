@@ -88,6 +88,10 @@ class TestElderIdNumber(ElderCareCase):
         with self.assertRaisesRegex(ValidationError, "张一"):
             second.write({"id_number": ID_1949_F})
         self.assertFalse(second.id_number)
+        pair = self.make_elder(name="丙") | self.make_elder(name="丁")
+        with self.assertRaisesRegex(ValidationError, "more than one"):
+            pair.write({"id_number": ID_1880_M})
+        self.assertFalse(any(pair.mapped("id_number")))
         with self.assertRaisesRegex(ValidationError, "more than one"):
             self.Elder.create(
                 [
