@@ -5,7 +5,8 @@
 #                       install log, run all tests (pytest-odoo + tests/)
 #   make test ADDONS=elder_crm   one addon (and its dependencies) and its tests
 #   make setup          prepare Python, PostgreSQL and config/local.conf only
-#   make bench          caller-lookup benchmark in its own database care_bench
+#   make bench          a benchmark (BENCH=lookup|reception|dispatch|devices|all)
+#                       in its own database (care_bench, care_bench_<name>)
 #   make stop           stop the project-local PostgreSQL
 #   make db-drop        drop make run's database (DB) and its filestore
 #   make db-drop-tests  drop test databases kept by KEEP_DB=1
@@ -14,7 +15,7 @@
 #   make distclean      clean, and remove .venv
 # Variables: DB (make run's database, default elder_care), ADDONS=a,b,
 # KEEP_DB=1, EXTRA_ADDONS_PATH=dir1:dir2, HTTP_PORT, ODOO_ARGS (extra server
-# options for make run, e.g. --dev=all), PYTEST_ADDOPTS, BENCH_ARGS.
+# options for make run, e.g. --dev=all), PYTEST_ADDOPTS, BENCH, BENCH_DB, BENCH_ARGS.
 SHELL := /bin/bash
 export DB ?= elder_care
 
