@@ -1,0 +1,533 @@
+import base64
+import io
+
+import qrcode
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+LOW_BATTERY_DEFAULT = 20
+
+
+class CareDevice(models.Model):
+    _name = "care.device"
+    _description = "Care Device"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "serial"
+    _rec_name = "serial"
+    _rec_names_search = ["serial", "sim_number", "elder_id"]
+    _check_company_auto = True
+
+    serial = fields.Char(
+        "IMEI / Serial",
+        required=True,
+        tracking=True,
+        help="The identifier the device reports in its events (IMEI for cellular "
+        "devices, serial number otherwise).",
+    )
+    model_id = fields.Many2one("care.device.model", required=True, string="Model")
+    device_type = fields.Selection(related="model_id.device_type")
+    sim_number = fields.Char("SIM number")
+    firmware = fields.Char()
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    state = fields.Selection(
+        [
+            ("stock", "In stock"),
+            ("bound", "Bound"),
+            ("lost", "Lost"),
+            ("retired", "Retired"),
+        ],
+        default="stock",
+        required=True,
+        tracking=True,
+        readonly=True,
+    )
+    elder_id = fields.Many2one(
+        "care.elder",
+        string="Elder",
+        readonly=True,
+        index="btree_not_null",
+        tracking=True,
+        help="The elder the device is bound to now (see the binding history).",
+    )
+    binding_ids = fields.One2many("care.device.binding", "device_id", "Bindings")
+    # updated by the heartbeat fast path in SQL: never tracked, never in chatter
+    battery = fields.Integer("Battery (%)", readonly=True)
+    last_seen = fields.Datetime(readonly=True, index=True)
+    last_latitude = fields.Float(digits=(10, 7), readonly=True)
+    last_longitude = fields.Float(digits=(10, 7), readonly=True)
+    last_accuracy = fields.Integer("Accuracy (m)", readonly=True)
+    last_fix_type = fields.Selection(
+        [("gps", "GPS"), ("lbs", "Cell (LBS)"), ("wifi", "Wi-Fi")],
+        "Fix type",
+        readonly=True,
+    )
+    last_position_date = fields.Datetime(readonly=True)
+    offline = fields.Boolean(readonly=True, index=True)
+    low_battery = fields.Boolean(readonly=True)
+    map_url = fields.Char(compute="_compute_map_url", string="Map")
+    event_count = fields.Integer(compute="_compute_event_count")
+    qr_code = fields.Binary("QR code", compute="_compute_qr_code")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "serial_company_uniq",
+            "UNIQUE(serial, company_id)",
+            "Another device already has this IMEI / serial number.",
+        ),
+        (
+            "battery_range",
+            "CHECK(battery IS NULL OR (battery >= 0 AND battery <= 100))",
+            "The battery level is a percentage between 0 and 100.",
+        ),
+    ]
+
+    @api.depends("last_latitude", "last_longitude")
+    def _compute_map_url(self):
+        for device in self:
+            device.map_url = map_url(device.last_latitude, device.last_longitude)
+
+    def _compute_event_count(self):
+        counts = dict(
+            self.env["care.device.event"]._read_group(
+                [("device_id", "in", self.ids)], ["device_id"], ["__count"]
+            )
+        )
+        for device in self:
+            device.event_count = counts.get(device, 0)
+
+    def _compute_qr_code(self):
+        for device in self:
+            device.qr_code = qr_png(device.qr_payload()) if device.serial else False
+
+    def qr_payload(self):
+        """What the device label's QR code holds (read back by the binding wizard)."""
+        self.ensure_one()
+        return f"CAREDEV:{self.serial}"
+
+    @api.model
+    def _from_code(self, code):
+        """The device a scanned QR code or a typed serial designates."""
+        code = (code or "").strip()
+        if code.upper().startswith("CAREDEV:"):
+            code = code[len("CAREDEV:") :]
+        if not code:
+            return self.browse()
+        return self.search([("serial", "=", code)], limit=1)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("serial"):
+                vals["serial"] = vals["serial"].strip()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("serial"):
+            vals["serial"] = vals["serial"].strip()
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_bind(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Bind Device"),
+            "res_model": "care.device.bind.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_code": self.serial},
+        }
+
+    def action_unbind(self):
+        for device in self:
+            binding = device.binding_ids.filtered(lambda b: not b.date_to)
+            if not binding:
+                raise UserError(_("Device %s is not bound to anybody.", device.serial))
+            binding.action_close()
+
+    def action_mark_lost(self):
+        self._set_out_of_service("lost")
+
+    def action_retire(self):
+        self._set_out_of_service("retired")
+
+    def action_restock(self):
+        for device in self:
+            if device.state == "bound":
+                raise UserError(
+                    _("Device %s is bound: unbind it first.", device.serial)
+                )
+        self.write({"state": "stock"})
+
+    def _set_out_of_service(self, state):
+        for device in self:
+            binding = device.binding_ids.filtered(lambda b: not b.date_to)
+            binding.action_close()
+        self.write({"state": state})
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "care_devices.care_device_event_action"
+        )
+        action["domain"] = [("device_id", "=", self.id)]
+        return action
+
+    def action_print_label(self):
+        return self.env.ref(
+            "care_devices.action_report_care_device_label"
+        ).report_action(self)
+
+    # ------------------------------------------------------------------
+    # Heartbeat fast path and offline detection
+    # ------------------------------------------------------------------
+    @api.model
+    def _low_battery_threshold(self):
+        param = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("care_devices.low_battery_threshold")
+        )
+        try:
+            return int(param) if param else LOW_BATTERY_DEFAULT
+        except ValueError:
+            return LOW_BATTERY_DEFAULT
+
+    def _touch(self, when, battery=None, position=None):
+        """Record that the device is alive: one UPDATE, no ORM record.
+
+        This is the heartbeat (and plain location) fast path: thousands of
+        devices each beating every few minutes cost one indexed UPDATE each,
+        no chatter, no tracking, no event row. It returns the transitions
+        the caller must act on: ``(came_back_online, battery_went_low)``.
+        """
+        self.ensure_one()
+        threshold = self._low_battery_threshold()
+        lat = lng = acc = fix = None
+        if position:
+            lat, lng = position["latitude"], position["longitude"]
+            acc, fix = position.get("accuracy"), position.get("fix_type")
+        self.env.cr.execute(
+            """
+            UPDATE care_device d
+               SET last_seen = GREATEST(COALESCE(d.last_seen, %(when)s), %(when)s),
+                   battery = COALESCE(%(battery)s, d.battery),
+                   offline = FALSE,
+                   low_battery = CASE
+                       WHEN %(battery)s IS NULL THEN d.low_battery
+                       ELSE %(battery)s < %(threshold)s END,
+                   last_latitude = COALESCE(%(lat)s, d.last_latitude),
+                   last_longitude = COALESCE(%(lng)s, d.last_longitude),
+                   last_accuracy = CASE WHEN %(lat)s IS NULL
+                       THEN d.last_accuracy ELSE %(acc)s END,
+                   last_fix_type = CASE WHEN %(lat)s IS NULL
+                       THEN d.last_fix_type ELSE %(fix)s END,
+                   last_position_date = CASE WHEN %(lat)s IS NULL
+                       THEN d.last_position_date ELSE %(when)s END
+              FROM care_device old
+             WHERE d.id = %(id)s AND old.id = d.id
+         RETURNING old.offline, old.low_battery, d.low_battery
+            """,
+            {
+                "id": self.id,
+                "when": when,
+                "battery": battery,
+                "threshold": threshold,
+                "lat": lat,
+                "lng": lng,
+                "acc": acc,
+                "fix": fix,
+            },
+        )
+        was_offline, was_low, is_low = self.env.cr.fetchone()
+        self.invalidate_recordset(
+            [
+                "last_seen",
+                "battery",
+                "offline",
+                "low_battery",
+                "last_latitude",
+                "last_longitude",
+                "last_accuracy",
+                "last_fix_type",
+                "last_position_date",
+            ]
+        )
+        return bool(was_offline), bool(is_low and not was_low)
+
+    @api.model
+    def _cron_detect_offline(self, limit=5000):
+        """Flag bound devices silent for ``offline_after`` heartbeat intervals.
+
+        One set-based query finds them; each opens one low-priority ticket per
+        episode (the next heartbeat ends the episode).
+        """
+        self.env.cr.execute(
+            """
+            SELECT d.id
+              FROM care_device d
+              JOIN care_device_model m ON m.id = d.model_id
+             WHERE d.state = 'bound' AND d.active AND NOT COALESCE(d.offline, FALSE)
+               AND COALESCE(d.last_seen, d.create_date)
+                   < %s - make_interval(mins => m.heartbeat_interval * m.offline_after)
+             ORDER BY d.id
+             LIMIT %s
+            """,
+            [fields.Datetime.now(), limit],
+        )
+        devices = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not devices:
+            return
+        devices.write({"offline": True})
+        Event = self.env["care.device.event"]
+        now = fields.Datetime.now()
+        for device in devices:
+            Event._record_server_event(device, "offline", now)
+
+
+def map_url(latitude, longitude):
+    """A link that opens the position on a map (AMap, GCJ-02 as most Chinese
+    devices report)."""
+    if not latitude and not longitude:
+        return False
+    return (
+        f"https://uri.amap.com/marker?position={longitude:.6f},{latitude:.6f}"
+        "&coordinate=gaode"
+    )
+
+
+def qr_png(payload):
+    image = qrcode.make(payload, box_size=6, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue())
+
+
+class CareDeviceDemo(models.Model):
+    _inherit = "care.device"
+
+    @api.model
+    def _demo_populate(self):
+        """Demo data: bind the demo devices and replay a day of events.
+
+        The events go through the real intake (``_ingest``) with the demo
+        gateway key, then their times are spread over the last 24 hours.
+        """
+        from datetime import timedelta
+
+        ref = self.env.ref
+        elders = self.env["care.elder"].search(
+            [
+                ("state", "=", "active"),
+                (
+                    "id",
+                    "in",
+                    [ref(f"elder_crm.elder_{i:02d}_demo").id for i in range(1, 21)],
+                ),
+            ],
+            order="id",
+        )
+        devices = self.browse(
+            [ref(f"care_devices.device_{i:02d}_demo").id for i in range(1, 31)]
+        )
+        Binding = self.env["care.device.binding"]
+        # watches, phones and pendants: one each for the first elders; meters
+        # and sensors: for elders who already have a watch (a household kit)
+        for index, device in enumerate(devices[:21]):
+            Binding.create(
+                {"device_id": device.id, "elder_id": elders[index % len(elders)].id}
+            )
+        for index, device in enumerate(devices[21:]):
+            Binding.create({"device_id": device.id, "elder_id": elders[index].id})
+        key = ref("care_devices.api_key_demo_gateway")
+        Event = self.env["care.device.event"]
+        now = fields.Datetime.now()
+
+        def at(hours_ago):
+            return (now - timedelta(hours=hours_ago)).strftime(
+                "%Y-%m-%dT%H:%M:%S+00:00"
+            )
+
+        events = []
+        for device in devices:
+            for hours in range(23, 0, -6):
+                events.append(
+                    {
+                        "device_id": device.serial,
+                        "code": "heartbeat",
+                        "battery": 90 - hours,
+                        "device_time": at(hours),
+                    }
+                )
+        watch = devices[0]
+        events += [
+            {
+                "device_id": watch.serial,
+                "code": "location",
+                "device_time": at(5),
+                "position": {
+                    "latitude": 39.9219,
+                    "longitude": 116.4436,
+                    "accuracy": 12,
+                    "fix_type": "gps",
+                },
+            },
+            {
+                "device_id": watch.serial,
+                "code": "sos",
+                "event_uid": "demo-sos-1",
+                "device_time": at(20),
+                "battery": 71,
+                "position": {
+                    "latitude": 39.9219,
+                    "longitude": 116.4436,
+                    "accuracy": 12,
+                    "fix_type": "gps",
+                },
+                "raw": "[3G*6610405000*0009*AL,230525,081502,A,39.921900,N,116.443600,E]",
+            },
+            {
+                "device_id": watch.serial,
+                "code": "sos",
+                "event_uid": "demo-sos-2",
+                "device_time": at(20),
+                "battery": 71,
+            },
+            {
+                "device_id": devices[1].serial,
+                "code": "fall",
+                "event_uid": "demo-fall-1",
+                "device_time": at(9),
+                "battery": 64,
+                "position": {
+                    "latitude": 39.9152,
+                    "longitude": 116.4603,
+                    "accuracy": 30,
+                    "fix_type": "lbs",
+                },
+            },
+            {
+                "device_id": devices[2].serial,
+                "code": "geofence_exit",
+                "event_uid": "demo-geo-1",
+                "device_time": at(4),
+                "position": {
+                    "latitude": 39.9301,
+                    "longitude": 116.4711,
+                    "accuracy": 20,
+                    "fix_type": "gps",
+                },
+            },
+            {
+                "device_id": devices[3].serial,
+                "code": "low_battery",
+                "event_uid": "demo-bat-1",
+                "device_time": at(3),
+                "battery": 8,
+            },
+            {
+                "device_id": devices[14].serial,
+                "code": "sos",
+                "event_uid": "demo-sos-3",
+                "device_time": at(1),
+            },
+            {
+                "device_id": devices[27].serial,
+                "code": "fall",
+                "event_uid": "demo-fall-2",
+                "device_time": at(0.5),
+            },
+        ]
+        for device, readings in (
+            (
+                devices[21],
+                [
+                    {"systolic": 138, "diastolic": 86, "heart_rate": 76},
+                    {"systolic": 186, "diastolic": 104, "heart_rate": 92},
+                    {"systolic": 142, "diastolic": 88, "heart_rate": 70},
+                ],
+            ),
+            (
+                devices[22],
+                [
+                    {"systolic": 124, "diastolic": 78, "heart_rate": 68},
+                    {"systolic": 128, "diastolic": 80, "heart_rate": 72},
+                ],
+            ),
+            (devices[25], [{"glucose": 6.1}, {"glucose": 3.4}, {"glucose": 7.8}]),
+            (
+                devices[0],
+                [
+                    {"heart_rate": 78, "spo2": 97},
+                    {"heart_rate": 82, "spo2": 96, "temperature": 36.7},
+                ],
+            ),
+        ):
+            for n, vitals in enumerate(readings):
+                events.append(
+                    {
+                        "device_id": device.serial,
+                        "code": "vitals",
+                        "event_uid": f"demo-vital-{device.id}-{n}",
+                        "device_time": at(22 - 7 * n),
+                        "vitals": vitals,
+                    }
+                )
+        for data in events:
+            Event._ingest(key, data)
+        # spread the day: an event was received when the device sent it
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE care_device_event SET received_at = device_time "
+            "WHERE device_time IS NOT NULL AND company_id = %s",
+            [key.company_id.id],
+        )
+        self.env.cr.execute(
+            """
+            UPDATE helpdesk_ticket t
+               SET care_alarm_time = e.device_time, care_last_alarm_time = e.device_time,
+                   create_date = e.device_time
+              FROM (SELECT ticket_id, min(device_time) AS device_time
+                      FROM care_device_event WHERE ticket_id IS NOT NULL
+                     GROUP BY ticket_id) e
+             WHERE e.ticket_id = t.id
+            """
+        )
+        self.env.invalidate_all()
+        Ticket = self.env["helpdesk.ticket"]
+        emergency_user = ref("elder_crm.user_emergency_demo")
+        handled = Ticket.search(
+            [
+                ("care_alarm_kind", "!=", False),
+                ("care_alarm_time", "<", now - timedelta(hours=2)),
+            ]
+        )
+        for seconds, ticket in zip(
+            (35, 48, 150, 75, 220, 40, 55), handled, strict=False
+        ):
+            ticket = ticket.with_user(emergency_user)
+            ticket.action_care_acknowledge()
+            ticket.sudo().write(
+                {
+                    "care_ack_date": ticket.care_alarm_time
+                    + timedelta(seconds=seconds),
+                    "care_time_to_ack": seconds,
+                    "care_ack_60": 100.0 if seconds <= 60 else 0.0,
+                    "care_ack_180": 100.0 if seconds <= 180 else 0.0,
+                }
+            )
+            ticket.action_care_elder_called()
+            if ticket.care_alarm_kind in ("sos", "fall"):
+                ticket.action_care_contacts_called()
+                ticket.action_care_send_responder()
+            ticket._care_close(
+                "resolved_by_phone"
+                if ticket.care_alarm_kind != "fall"
+                else "responder_on_site"
+            )

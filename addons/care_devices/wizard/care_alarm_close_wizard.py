@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+from ..models.helpdesk_ticket import OUTCOMES
+
+
+class CareAlarmCloseWizard(models.TransientModel):
+    _name = "care.alarm.close.wizard"
+    _description = "Close an Alarm"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True)
+    outcome = fields.Selection(OUTCOMES, required=True)
+    note = fields.Char()
+
+    def action_confirm(self):
+        self.ticket_id._care_close(self.outcome, self.note)
+        return {"type": "ir.actions.act_window_close"}
