@@ -123,8 +123,8 @@ def odoo_command(args, server=False):
     return [sys.executable, "-c", code, "server", "-c", args.config, "-d", args.db]
 
 
-def prepare_database(args, log):
-    """Install elder_crm in a new database, or check the one --reuse allows."""
+def prepare_database(args, log, module="elder_crm"):
+    """Install ``module`` in a new database, or check the one --reuse allows."""
     import odoo
 
     # with -d, the database list that exp_drop checks at the end is this one
@@ -135,13 +135,13 @@ def prepare_database(args, log):
         if not args.reuse:
             sys.exit(f"database {args.db} exists: pass --reuse to use it, or drop it")
         with odoo.sql_db.db_connect(args.db).cursor() as cr:
-            cr.execute("SELECT state FROM ir_module_module WHERE name = 'elder_crm'")
+            cr.execute("SELECT state FROM ir_module_module WHERE name = %s", [module])
             installed = cr.fetchone() == ("installed",)
         odoo.sql_db.close_db(args.db)
         if installed:
             return
-    print(f"installing elder_crm in {args.db}, log: {log}", file=sys.stderr)
-    options = "-i elder_crm --without-demo=all --stop-after-init --no-http".split()
+    print(f"installing {module} in {args.db}, log: {log}", file=sys.stderr)
+    options = f"-i {module} --without-demo=all --stop-after-init --no-http".split()
     subprocess.run([*odoo_command(args), *options, f"--logfile={log}"], check=True)
 
 

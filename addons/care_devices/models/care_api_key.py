@@ -105,7 +105,9 @@ class CareApiKey(models.Model):
             return None, 401
         self.flush_model(["prefix", "key_hash", "active"])
         self.env.cr.execute(
-            "SELECT id, key_hash, active FROM care_device_api_key WHERE prefix = %s",
+            "SELECT id, key_hash, active, last_used < now() AT TIME ZONE 'UTC' "
+            "- interval '1 minute' OR last_used IS NULL "
+            "FROM care_device_api_key WHERE prefix = %s",
             [parts[1]],
         )
         row = self.env.cr.fetchone()
@@ -116,13 +118,24 @@ class CareApiKey(models.Model):
         key = self.browse(row[0])
         if not row[2]:
             return key, 403
+        if row[3]:
+            key._mark_used()
+        return key, None
+
+    def _mark_used(self):
+        """Note the key's last use (the caller does it at most once a minute).
+
+        A row another request is marking right now is skipped, not waited
+        for: eight senders sharing one gateway key must not queue on it.
+        """
+        self.ensure_one()
         self.env.cr.execute(
             "UPDATE care_device_api_key SET last_used = now() AT TIME ZONE 'UTC' "
-            "WHERE id = %s AND (last_used IS NULL OR "
-            "last_used < now() AT TIME ZONE 'UTC' - interval '1 minute')",
-            [key.id],
+            "WHERE id IN (SELECT id FROM care_device_api_key WHERE id = %s "
+            "FOR UPDATE SKIP LOCKED)",
+            [self.id],
         )
-        return key, None
+        self.invalidate_recordset(["last_used"])
 
     def _allows(self, device):
         self.ensure_one()

@@ -244,6 +244,7 @@ class CareDevice(models.Model):
                 "acc": acc,
                 "fix": fix,
             },
+            log_exceptions=False,  # a concurrent update of the device: retried
         )
         was_offline, was_low, is_low = self.env.cr.fetchone()
         self.invalidate_recordset(

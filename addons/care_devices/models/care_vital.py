@@ -183,7 +183,7 @@ class CareVitalThreshold(models.Model):
         "Alarm at or above", help="Alarm when the value reaches or exceeds this."
     )
     severity = fields.Selection(SEVERITY, required=True, default="warning")
-    note = fields.Char()
+    note = fields.Char(translate=True)
     active = fields.Boolean(default=True)
 
     @api.model_create_multi

@@ -151,14 +151,17 @@ class HelpdeskTicket(models.Model):
             )
             if event:
                 event.ticket_id = ticket
-            ticket.message_post(
-                body=_(
-                    "Repeated alarm (%(count)s in all)%(detail)s.",
+            if detail:
+                body = _(
+                    "Repeated alarm (%(count)s in all): %(detail)s.",
                     count=ticket.care_alarm_count,
-                    detail=f": {detail}" if detail else "",
-                ),
-                message_type="notification",
-            )
+                    detail=detail,
+                )
+            else:
+                body = _(
+                    "Repeated alarm (%(count)s in all).", count=ticket.care_alarm_count
+                )
+            ticket.message_post(body=body, message_type="notification")
             return ticket
         kind_label = dict(
             self.env["care.device.event"]

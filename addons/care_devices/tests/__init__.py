@@ -1,0 +1,8 @@
+from . import (
+    test_access,
+    test_alarm,
+    test_device,
+    test_http,
+    test_intake,
+    test_vitals,
+)

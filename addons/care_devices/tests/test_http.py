@@ -46,7 +46,10 @@ class TestEventsHttp(HttpCase):
             headers[header] = key if header != "Authorization" else f"Bearer {key}"
         data = raw if raw is not None else json.dumps(body)
         response = self.url_open(ROUTE, data=data, headers=headers)
-        self.assertTrue(response.headers["Content-Type"].startswith("application/json"))
+        self.assertTrue(
+            response.headers["Content-Type"].startswith("application/json"),
+            response.text[:300],
+        )
         return response.status_code, response.json()
 
     def event(self, code="sos", **data):
@@ -57,6 +60,8 @@ class TestEventsHttp(HttpCase):
             self.post(self.event("heartbeat", battery=80)), (200, {"status": "ok"})
         )
         self.assertEqual(self.device.battery, 80)
+        self.key.invalidate_recordset(["last_used"])
+        self.assertTrue(self.key.last_used, "the key's last use is noted")
 
     def test_200_event_without_ticket(self):
         status, body = self.post(self.event("geofence_enter", event_uid="h-in"))

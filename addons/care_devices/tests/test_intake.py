@@ -217,37 +217,41 @@ class TestIntake(DevicesCase):
         self.assertEqual(body["field"], "device_id")
 
     def test_processing_failure_keeps_the_event_and_the_cron_retries_it(self):
-        Event = self.Event.with_context(care_devices_fail_processing=True)
-        status, body = Event._ingest(
-            self.key,
-            {"device_id": self.device.serial, "code": "sos", "event_uid": "f1"},
+        # a reading from a device not bound yet cannot be filed: it fails
+        status, body = self.ingest(
+            "vitals",
+            device=self.spare,
+            event_uid="f1",
+            vitals={"glucose": 2.9},
         )
         self.assertEqual(status, 200)
         self.assertEqual(body["status"], "error")
         event = self.Event.browse(body["event_id"])
         self.assertEqual(event.state, "error")
         self.assertEqual(event.attempts, 1)
-        self.assertIn("Processing failure", event.error)
+        self.assertIn("not bound", event.error)
         self.assertFalse(event.ticket_id)
         # a replay is still recognised: the event is kept, not re-created
-        self.assertEqual(self.ingest("sos", event_uid="f1")[0], 409)
-        # the cron leaves recent events alone, then processes them
+        self.assertEqual(
+            self.ingest(
+                "vitals", device=self.spare, event_uid="f1", vitals={"glucose": 2.9}
+            )[0],
+            409,
+        )
+        # once the device is bound, the cron processes it (not while recent)
+        self.env["care.device.binding"].create(
+            {"device_id": self.spare.id, "elder_id": self.elder2.id}
+        )
         self.assertNotIn(event, self.Event._cron_retry())
         with freeze_time(fields.Datetime.now() + timedelta(minutes=1)):
             retried = self.Event._cron_retry()
         self.assertIn(event, retried)
         self.assertEqual(event.state, "processed")
         self.assertFalse(event.error)
-        self.assertEqual(event.ticket_id.care_alarm_kind, "sos")
-
-    def test_vitals_without_binding_fail_processing_but_are_kept(self):
-        status, body = self.ingest(
-            "vitals", device=self.spare, event_uid="v-1", vitals={"heart_rate": 70}
-        )
-        self.assertEqual(status, 200)
-        event = self.Event.browse(body["event_id"])
-        self.assertEqual(event.state, "error")
-        self.assertIn("not bound", event.error)
+        self.assertEqual(event.elder_id, self.elder2)
+        reading = self.env["care.vital.reading"].search([("event_id", "=", event.id)])
+        self.assertEqual(reading.glucose, 2.9)
+        self.assertEqual(event.ticket_id.care_alarm_kind, "vital_abnormal")
 
     def test_geofence_exit_is_urgent_for_dementia(self):
         self.ingest("geofence_exit", event_uid="g1")
