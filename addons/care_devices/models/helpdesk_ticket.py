@@ -115,6 +115,8 @@ class HelpdeskTicket(models.Model):
         """
         now = fields.Datetime.now()
         subject = elder or device
+        # the desk reads the ticket, not the device that posted the event
+        self = self.with_context(lang=self._care_desk_lang(subject.company_id))
         self.env.cr.execute(
             "SELECT pg_advisory_xact_lock(%s, %s)",
             [
@@ -203,15 +205,25 @@ class HelpdeskTicket(models.Model):
             else self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone").id,
         }
         vals["care_card"] = self._care_render_card(elder, device, event, detail, url)
-        vals["description"] = vals["care_card"]
+        vals["description"] = Markup("<p>%s</p>") % (detail or name)
         ticket = Ticket.with_context(mail_create_nolog=True).create(vals)
         if event:
             event.ticket_id = ticket
         return ticket
 
     @api.model
+    def _care_desk_lang(self, company):
+        """The language alarm tickets are written in: the company's."""
+        lang = company.partner_id.lang or self.env.lang
+        return lang if self.env["res.lang"]._lang_get(lang) else "en_US"
+
+    @api.model
     def _care_render_card(self, elder, device, event, detail, url):
         """The elder card for the desk, as it was when the alarm came in."""
+        # in this method's language (the desk's), not the caller's
+        elder, device, event = (
+            r.with_env(self.env) if r else r for r in (elder, device, event)
+        )
         elder_sudo = elder.sudo()
         contacts = (
             self.env["care.elder.contact"]

@@ -4,5 +4,6 @@ from . import (
     test_device,
     test_http,
     test_intake,
+    test_ui,
     test_vitals,
 )

@@ -40,6 +40,23 @@ class TestAlarmTickets(DevicesCase):
         self.assertIn("+86 137 0000 3333", card)
         self.assertTrue(ticket.care_elapsed.endswith("s"))
 
+    def test_ticket_is_written_in_the_company_language(self):
+        """A gateway posts without a language: the desk's is the company's."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search(
+            [("name", "=", "care_devices")]
+        )._update_translations(["zh_CN"])
+        self.env["ir.module.module"].search(
+            [("name", "=", "elder_crm")]
+        )._update_translations(["zh_CN"])
+        self.env.company.partner_id.lang = "zh_CN"
+        self.elder.condition_ids = self.env.ref("elder_crm.condition_chd")
+        self.ingest("fall", event_uid="lang-1")
+        ticket = self.alarm_tickets(kind="fall")
+        self.assertTrue(ticket.name.startswith("跌倒："), ticket.name)
+        self.assertIn("紧急联系人", ticket.care_card)
+        self.assertIn("冠心病", ticket.care_card)
+
     def test_repeated_sos_within_the_window_joins_the_open_ticket(self):
         with freeze_time(T0):
             first = self.ingest("sos", event_uid="m-1")[1]["ticket"]
