@@ -1,0 +1,31 @@
+{
+    "name": "Care Reception Funnel (接待)",
+    "summary": "From a family's first call to a signed elder on the CRM pipeline: "
+    "consultation, assessment, tour, proposal, intent follow-up, funnel analytics",
+    "version": "18.0.1.0.0",
+    "category": "Services/Elder Care",
+    "author": "Elder Care CRM Suite",
+    "license": "LGPL-3",
+    "depends": ["elder_crm", "crm", "calendar", "utm"],
+    "data": [
+        "security/care_reception_groups.xml",
+        "security/ir.model.access.csv",
+        "security/care_reception_security.xml",
+        "data/crm_stage_data.xml",
+        "data/crm_lost_reason_data.xml",
+        "data/care_reception_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/care_package_views.xml",
+        "views/care_tour_route_views.xml",
+        "views/care_objection_views.xml",
+        "views/crm_lead_views.xml",
+        "views/care_funnel_report_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/care_reception_menus.xml",
+    ],
+    "demo": [
+        "demo/care_reception_demo.xml",
+    ],
+    "installable": True,
+}

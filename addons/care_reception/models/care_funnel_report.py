@@ -1,0 +1,111 @@
+from odoo import api, fields, models, tools
+
+
+class CareFunnelReport(models.Model):
+    """The reception funnel: one row per lead and stage it reached.
+
+    Built on the exact stage history: *reached* counts the leads that entered
+    the stage, *converted* those that went on to a later stage, *dropped*
+    those lost while in it; hours are the time spent in it (until now for the
+    leads still there).
+    """
+
+    _name = "care.funnel.report"
+    _description = "Reception Funnel"
+    _auto = False
+    _order = "stage_sequence, date_in desc"
+
+    lead_id = fields.Many2one("crm.lead", readonly=True)
+    stage_id = fields.Many2one("crm.stage", readonly=True)
+    stage_sequence = fields.Integer(readonly=True)
+    user_id = fields.Many2one("res.users", "Receptionist", readonly=True)
+    team_id = fields.Many2one("crm.team", readonly=True)
+    source_id = fields.Many2one("utm.source", "Referral source", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    date_in = fields.Datetime("Entered", readonly=True)
+    reached = fields.Integer(readonly=True, aggregator="sum")
+    converted = fields.Integer(readonly=True, aggregator="sum")
+    dropped = fields.Integer(readonly=True, aggregator="sum")
+    still_there = fields.Integer("Still in stage", readonly=True, aggregator="sum")
+    hours = fields.Float("Hours in stage", readonly=True, aggregator="avg")
+    conversion = fields.Float(
+        "Conversion (%)", readonly=True, aggregator="avg", help="100 if converted."
+    )
+
+    @property
+    def _table_query(self):
+        return """
+            SELECT h.id AS id,
+                   h.lead_id,
+                   h.stage_id,
+                   s.sequence AS stage_sequence,
+                   h.user_id,
+                   h.team_id,
+                   h.source_id,
+                   h.company_id,
+                   h.date_in,
+                   1 AS reached,
+                   CASE WHEN h.date_out IS NOT NULL AND h.dropped IS NOT TRUE
+                        THEN 1 ELSE 0 END AS converted,
+                   CASE WHEN h.dropped IS TRUE THEN 1 ELSE 0 END AS dropped,
+                   CASE WHEN h.date_out IS NULL THEN 1 ELSE 0 END AS still_there,
+                   EXTRACT(EPOCH FROM (COALESCE(h.date_out, NOW() AT TIME ZONE 'UTC')
+                                       - h.date_in)) / 3600.0 AS hours,
+                   CASE WHEN h.date_out IS NOT NULL AND h.dropped IS NOT TRUE
+                        THEN 100.0 ELSE 0.0 END AS conversion
+              FROM care_lead_stage_history h
+              JOIN crm_stage s ON s.id = h.stage_id
+        """
+
+    @api.model
+    def stage_times(self, domain=None):
+        """Median and p90 hours spent in each stage (closed stays only).
+
+        ``domain`` filters the report rows (e.g. on ``date_in``). Returns a
+        list of ``{stage_id, stage, reached, converted, dropped, median_hours,
+        p90_hours}`` in stage order (False for a stage nobody has left yet).
+        Callable over XML-RPC.
+        """
+        query = self._search(domain or [])
+        sql = tools.SQL(
+            """
+            SELECT r.stage_id,
+                   MIN(r.stage_sequence),
+                   SUM(r.reached), SUM(r.converted), SUM(r.dropped),
+                   PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY r.hours)
+                       FILTER (WHERE r.still_there = 0),
+                   PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY r.hours)
+                       FILTER (WHERE r.still_there = 0)
+              FROM %s r
+             WHERE r.id IN %s
+          GROUP BY r.stage_id
+          ORDER BY 2, 1
+            """,
+            tools.SQL(f"({self._table_query})"),
+            query.subselect(),
+        )
+        self.env.cr.execute(sql)
+        stages = self.env["crm.stage"]
+        result = []
+        for (
+            stage_id,
+            _seq,
+            reached,
+            converted,
+            dropped,
+            median,
+            p90,
+        ) in self.env.cr.fetchall():
+            result.append(
+                {
+                    "stage_id": stage_id,
+                    "stage": stages.browse(stage_id).name,
+                    "reached": reached,
+                    "converted": converted,
+                    "dropped": dropped,
+                    # False, not None: XML-RPC cannot carry None
+                    "median_hours": median if median is not None else False,
+                    "p90_hours": p90 if p90 is not None else False,
+                }
+            )
+        return result

@@ -1,0 +1,575 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.elder_crm.models.care_elder import GBT_LEVELS
+from odoo.addons.elder_crm.models.care_elder_contact import RELATIONSHIPS
+
+from .care_package import CARE_FORMS
+
+INTENTS = [
+    ("high", "High"),
+    ("hesitant", "Hesitant"),
+    ("not_now", "Not now"),
+]
+# (config parameter, default, unit) of each tier's follow-up cadence
+CADENCE = {
+    "high": ("care_reception.cadence_high_hours", 24, "hours"),
+    "hesitant": ("care_reception.cadence_hesitant_days", 7, "days"),
+    "not_now": ("care_reception.cadence_not_now_days", 90, "days"),
+}
+BUDGETS = [
+    ("lt3k", "Under ¥3,000 a month"),
+    ("3to5k", "¥3,000–5,000 a month"),
+    ("5to8k", "¥5,000–8,000 a month"),
+    ("gt8k", "Over ¥8,000 a month"),
+]
+ATTITUDES = [
+    ("supportive", "Supportive"),
+    ("divided", "Divided"),
+    ("opposed", "Opposed"),
+]
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    # -- consultation registration (咨询登记) ------------------------------
+    care_elder_id = fields.Many2one(
+        "care.elder",
+        "Elder",
+        index="btree_not_null",
+        tracking=True,
+        help="The prospective elder's archive (in enquiry status until signing).",
+    )
+    care_prospect_name = fields.Char(
+        "Prospective elder", help="Name of the elder the family enquires for."
+    )
+    care_prospect_birth_year = fields.Integer("Birth year")
+    care_relationship = fields.Selection(
+        RELATIONSHIPS, "Caller is the elder's", default="daughter"
+    )
+    care_decision_maker = fields.Char("Key decision maker")
+    care_family_attitude = fields.Selection(ATTITUDES, "Family support")
+    care_concern_ids = fields.Many2many("crm.tag", string="Core concerns")
+    care_concern_note = fields.Text("Concerns in their words")
+    care_budget = fields.Selection(BUDGETS, "Budget")
+    care_form = fields.Selection(CARE_FORMS, "Preferred care form")
+    # -- needs assessment (需求评估) -----------------------------------------
+    care_assessment_id = fields.Many2one(
+        "care.assessment",
+        "Assessment",
+        domain="[('elder_id', '=', care_elder_id), ('state', '=', 'done')]",
+        tracking=True,
+    )
+    care_level = fields.Selection(
+        GBT_LEVELS, "Ability level", compute="_compute_care_level", store=True
+    )
+    # -- tour (参观) ----------------------------------------------------------
+    care_tour_event_id = fields.Many2one("calendar.event", "Tour", tracking=True)
+    care_tour_start = fields.Datetime(related="care_tour_event_id.start")
+    care_tour_route_id = fields.Many2one("care.tour.route", "Route")
+    care_tour_checklist = fields.Text(related="care_tour_route_id.checklist")
+    care_summary_sent = fields.Datetime("Summary sent", readonly=True, copy=False)
+    # -- proposal (方案) ------------------------------------------------------
+    care_package_suggested_id = fields.Many2one(
+        "care.package", "Suggested package", compute="_compute_package_suggested"
+    )
+    care_package_id = fields.Many2one("care.package", "Package", tracking=True)
+    care_monthly_price = fields.Monetary(
+        related="care_package_id.monthly_price", currency_field="company_currency"
+    )
+    care_objection_ids = fields.One2many("care.lead.objection", "lead_id", "Objections")
+    # -- intent and follow-up (意向度) --------------------------------------
+    care_intent = fields.Selection(INTENTS, "Intent", tracking=True, index=True)
+    care_next_followup = fields.Datetime(
+        "Next follow-up", readonly=True, copy=False, index="btree_not_null"
+    )
+    care_followup_overdue = fields.Boolean(
+        "Follow-up overdue", readonly=True, copy=False, index=True
+    )
+    care_first_followup_on_time = fields.Selection(
+        [("yes", "On time"), ("no", "Late")],
+        "First follow-up",
+        readonly=True,
+        copy=False,
+    )
+    care_history_ids = fields.One2many(
+        "care.lead.stage.history", "lead_id", "Stage history", readonly=True
+    )
+    care_satisfaction = fields.Selection(
+        [(str(n), str(n)) for n in range(1, 6)], "Satisfaction", tracking=True
+    )
+
+    @api.depends("care_assessment_id.final_level", "care_elder_id.gbt_level")
+    def _compute_care_level(self):
+        for lead in self:
+            lead.care_level = (
+                lead.care_assessment_id.final_level or lead.care_elder_id.gbt_level
+            )
+
+    @api.depends("care_level", "care_form", "company_id")
+    def _compute_package_suggested(self):
+        Package = self.env["care.package"]
+        for lead in self:
+            lead.care_package_suggested_id = Package._match(
+                lead.care_level, lead.care_form, lead.company_id or self.env.company
+            )
+
+    # ------------------------------------------------------------------
+    # Stage history and stage checks
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._care_check_step()
+        leads.filtered("care_intent")._care_check_owner({})
+        leads.filtered("active")._care_history_open()
+        for lead in leads.filtered("care_intent"):
+            lead._care_schedule_followup()
+        return leads
+
+    def write(self, vals):
+        moving = "stage_id" in vals
+        activating = "active" in vals
+        # refuse before anything is written: nothing half-saved
+        if moving:
+            self._care_check_step(vals)
+        if vals.get("care_intent"):
+            self._care_check_owner(vals)
+        before = {lead.id: (lead.stage_id, lead.active) for lead in self}
+        intent_set = "care_intent" in vals
+        result = super().write(vals)
+        now = fields.Datetime.now()
+        History = self.env["care.lead.stage.history"]
+        if moving or activating:
+            changed = self.filtered(
+                lambda rec: before[rec.id] != (rec.stage_id, rec.active)
+            )
+            closed = changed.filtered(lambda rec: before[rec.id][1])
+            History._close(closed, now, dropped=not vals.get("active", True))
+            changed.filtered("active")._care_history_open(now)
+        if intent_set:
+            for lead in self:
+                lead._care_schedule_followup()
+        return result
+
+    def _care_history_open(self, when=None):
+        self.env["care.lead.stage.history"]._open(self, when or fields.Datetime.now())
+
+    def _care_check_owner(self, vals):
+        owner = vals.get("user_id")
+        for lead in self:
+            if not (owner if "user_id" in vals else lead.user_id):
+                raise ValidationError(
+                    _(
+                        "%(lead)s: assign the lead to a receptionist before "
+                        "setting its intent: the follow-ups are theirs.",
+                        lead=lead.name,
+                    )
+                )
+
+    def _care_check_step(self, vals=None):
+        """Refuse to enter a stage without its key facts.
+
+        ``vals``: the values about to be written (checked as if written).
+        """
+        vals = vals or {}
+
+        def value(lead, name):
+            if name in vals:
+                return lead._fields[name].convert_to_record(
+                    lead._fields[name].convert_to_cache(vals[name], lead), lead
+                )
+            return lead[name]
+
+        for lead in self:
+            stage = value(lead, "stage_id")
+            step = stage.care_step
+            if stage.is_won and not (
+                value(lead, "care_elder_id") or value(lead, "care_prospect_name")
+            ):
+                raise ValidationError(
+                    _(
+                        "%(lead)s: name the prospective elder before signing.",
+                        lead=lead.name,
+                    )
+                )
+            level = (
+                value(lead, "care_assessment_id").final_level
+                or value(lead, "care_elder_id").gbt_level
+            )
+            if step == "assessed" and not level:
+                raise ValidationError(
+                    _(
+                        "%(lead)s: record a needs assessment (a confirmed GB/T "
+                        "42195 assessment) before moving it to %(stage)s.",
+                        lead=lead.name,
+                        stage=stage.name,
+                    )
+                )
+            if step == "toured" and not value(lead, "care_tour_event_id"):
+                raise ValidationError(
+                    _(
+                        "%(lead)s: schedule the tour before moving it to %(stage)s.",
+                        lead=lead.name,
+                        stage=stage.name,
+                    )
+                )
+            if step == "proposal" and not value(lead, "care_package_id"):
+                raise ValidationError(
+                    _(
+                        "%(lead)s: a proposal needs a matched package; choose "
+                        "one on the Proposal tab.",
+                        lead=lead.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Elder archive
+    # ------------------------------------------------------------------
+    def _care_elder_vals(self):
+        self.ensure_one()
+        contact = {
+            "name": self.contact_name or self.partner_name or self.name,
+            "mobile": self.mobile or self.phone,
+            "relationship": self.care_relationship or "daughter",
+            "is_emergency": True,
+            "is_decision_maker": not self.care_decision_maker
+            or self.care_decision_maker == self.contact_name,
+            "sequence": 1,
+        }
+        vals = {
+            "name": self.care_prospect_name,
+            "street": self.street,
+            "street2": self.street2,
+            "city": self.city,
+            "zip": self.zip,
+            "state_id": self.state_id.id,
+            "country_id": self.country_id.id,
+            "company_id": self.company_id.id or self.env.company.id,
+            "contact_ids": [(0, 0, contact)] if contact["name"] else [],
+        }
+        if self.care_prospect_birth_year:
+            vals["birth_date"] = f"{self.care_prospect_birth_year}-01-01"
+        return vals
+
+    def action_care_create_elder(self):
+        """Open (or create, in enquiry status) the prospective elder's archive."""
+        self.ensure_one()
+        if not self.care_elder_id:
+            if not self.care_prospect_name:
+                raise UserError(
+                    _("Type the prospective elder's name first (Consultation tab).")
+                )
+            self.care_elder_id = self.env["care.elder"].create(self._care_elder_vals())
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "care.elder",
+            "res_id": self.care_elder_id.id,
+            "view_mode": "form",
+        }
+
+    def action_care_new_assessment(self):
+        """Start a GB/T 42195 assessment of the prospective elder."""
+        self.ensure_one()
+        if not self.care_elder_id:
+            self.action_care_create_elder()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "care.assessment",
+            "view_mode": "form",
+            "context": {
+                "default_elder_id": self.care_elder_id.id,
+                "default_assessment_type": "gbt42195",
+                "care_lead_id": self.id,
+            },
+        }
+
+    def _care_on_won(self):
+        """Signing: the archive is activated (created from the lead if need be)."""
+        checklist = self.env.ref("care_reception.mail_activity_type_move_in")
+        for lead in self:
+            if not lead.care_elder_id:
+                if not lead.care_prospect_name:
+                    continue
+                lead.care_elder_id = self.env["care.elder"].create(
+                    lead._care_elder_vals()
+                )
+            elder = lead.care_elder_id
+            if elder.state == "enquiry":
+                elder.action_activate()
+            elder.message_post(
+                body=_("Signed: lead %(lead)s.", lead=lead.name),
+                message_type="notification",
+            )
+            elder.activity_schedule(
+                activity_type_id=checklist.id,
+                user_id=(lead.user_id or self.env.user).id,
+                note=checklist.default_note,
+            )
+            lead.care_intent = False
+
+    def action_set_won(self):
+        result = super().action_set_won()
+        self._care_on_won()
+        return result
+
+    # ------------------------------------------------------------------
+    # Tour
+    # ------------------------------------------------------------------
+    def action_care_schedule_tour(self):
+        """A calendar event for the tour with the route the tags suggest."""
+        self.ensure_one()
+        route = self.care_tour_route_id or self.env["care.tour.route"]._for_tags(
+            self.tag_ids | self.care_concern_ids
+        )
+        self.care_tour_route_id = route
+        partners = self.partner_id | self.env.user.partner_id
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_name": _("Tour: %s", self.care_prospect_name or self.name),
+                "default_duration": route.duration or 1.0,
+                "default_partner_ids": partners.ids,
+                "default_user_id": (self.user_id or self.env.user).id,
+                "default_opportunity_id": self.id,
+                "default_res_model": "crm.lead",
+                "default_res_id": self.id,
+                "default_description": route.stops or False,
+                "care_tour_lead_id": self.id,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Intent tiers and follow-up cadence
+    # ------------------------------------------------------------------
+    def _care_cadence(self):
+        self.ensure_one()
+        param, default, unit = CADENCE[self.care_intent]
+        value = self.env["ir.config_parameter"].sudo().get_param(param)
+        try:
+            value = int(value) if value else default
+        except ValueError:
+            value = default
+        return timedelta(**{unit: value})
+
+    def _care_schedule_followup(self):
+        """Plan the next follow-up of the tier as an activity of the owner."""
+        followup = self.env.ref("care_reception.mail_activity_type_followup")
+        for lead in self:
+            lead.activity_ids.filtered(
+                lambda a: a.activity_type_id == followup
+            ).unlink()
+            if not lead.care_intent or not lead.active or lead.stage_id.is_won:
+                lead.care_next_followup = False
+                lead.care_followup_overdue = False
+                continue
+            if not lead.user_id:
+                raise ValidationError(
+                    _(
+                        "%(lead)s: assign the lead to a receptionist before "
+                        "setting its intent: the follow-ups are theirs.",
+                        lead=lead.name,
+                    )
+                )
+            due = fields.Datetime.now() + lead._care_cadence()
+            tier = dict(self._fields["care_intent"]._description_selection(self.env))
+            lead.activity_schedule(
+                activity_type_id=followup.id,
+                date_deadline=fields.Date.context_today(lead, due),
+                summary=_("Follow up (%s intent)", tier[lead.care_intent]),
+                user_id=lead.user_id.id,
+            )
+            lead.care_next_followup = due
+            lead.care_followup_overdue = False
+
+    def _care_followup_done(self):
+        now = fields.Datetime.now()
+        for lead in self:
+            if not lead.care_first_followup_on_time and lead.care_next_followup:
+                lead.care_first_followup_on_time = (
+                    "yes" if now <= lead.care_next_followup else "no"
+                )
+            lead._care_schedule_followup()
+
+    @api.model
+    def _cron_flag_overdue_followups(self):
+        """Flag leads whose follow-up is past due, to the owner and the manager.
+
+        One set-based query; each newly overdue lead gets one activity for its
+        team leader (or the owner) once per episode.
+        """
+        now = fields.Datetime.now()
+        self.flush_model(
+            ["care_next_followup", "care_followup_overdue", "active", "care_intent"]
+        )
+        self.env.cr.execute(
+            """
+            UPDATE crm_lead
+               SET care_followup_overdue = TRUE
+             WHERE care_next_followup < %s
+               AND care_followup_overdue IS NOT TRUE
+               AND active
+               AND care_intent IS NOT NULL
+         RETURNING id
+            """,
+            [now],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self.invalidate_model(["care_followup_overdue"])
+        overdue_type = self.env.ref("care_reception.mail_activity_type_overdue")
+        leads = self.browse(ids)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        today = fields.Date.context_today(self)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": lead.id,
+                "activity_type_id": overdue_type.id,
+                "user_id": (lead.team_id.user_id or lead.user_id).id,
+                "date_deadline": today,
+                "summary": _("Follow-up overdue: %s", lead.user_id.name or ""),
+                "note": Markup("<p>%s</p>")
+                % _(
+                    "The follow-up of %(lead)s (%(owner)s) was due %(due)s.",
+                    lead=lead.name,
+                    owner=lead.user_id.name or "",
+                    due=fields.Datetime.to_string(lead.care_next_followup),
+                ),
+            }
+            for lead in leads
+        ]
+        # one batch; the activities show in the managers' inboxes, no e-mail each
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            vals_list
+        )
+        return leads
+
+    # ------------------------------------------------------------------
+    # After the tour
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_send_tour_summaries(self):
+        """The summary e-mail to the family once the tour is over (every 10 min)."""
+        now = fields.Datetime.now()
+        leads = self.search(
+            [
+                ("care_tour_event_id.stop", "<=", now),
+                ("care_tour_event_id.stop", ">=", now - timedelta(days=1)),
+                ("care_summary_sent", "=", False),
+            ]
+        )
+        template = self.env.ref("care_reception.mail_template_tour_summary")
+        for lead in leads:
+            if lead.email_from:
+                lead.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            else:
+                lead.message_post(
+                    body=_("Tour summary not sent: the family has no e-mail address."),
+                    message_type="notification",
+                )
+            lead.care_summary_sent = now
+        return leads
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+    @api.model
+    def _care_demo_populate(self, count=30, seed=3):
+        """About 30 enquiries at every stage with a stage history over the
+        last six months, so that the funnel report shows something real."""
+        import random
+
+        rng = random.Random(seed)
+        stages = self.env["crm.stage"].search([("care_step", "!=", False)])
+        won = self.env.ref("crm.stage_lead4")
+        users = self.env.ref("elder_crm.user_reception_demo") | self.env.ref(
+            "base.user_admin"
+        )
+        sources = self.env["utm.source"].search([], limit=4)
+        reasons = self.env["crm.lost.reason"].search([])
+        tags = self.env["crm.tag"].search([])
+        packages = self.env["care.package"].search([])
+        surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭"
+        given = "桂兰秀英玉珍淑芬德海建国志强凤英春华"
+        History = self.env["care.lead.stage.history"].sudo()
+        now = fields.Datetime.now()
+        for _i in range(count):
+            elder = rng.choice(surnames) + "".join(rng.sample(given, 2))
+            child = rng.choice(surnames) + "".join(rng.sample(given, 2))
+            # how far it got: more leads in the early stages, some signed
+            reach = min(rng.choices(range(7), [3, 3, 4, 4, 4, 3, 5])[0], len(stages))
+            lead = self.with_context(mail_create_nolog=True).create(
+                {
+                    "name": f"{elder} 入住咨询",
+                    "type": "opportunity",
+                    "contact_name": child,
+                    "mobile": f"139{rng.randint(10000000, 99999999)}",
+                    "care_prospect_name": elder,
+                    "care_prospect_birth_year": rng.randint(1930, 1955),
+                    "care_form": rng.choice(["home", "day", "residential"]),
+                    "care_budget": rng.choice(["lt3k", "3to5k", "5to8k", "gt8k"]),
+                    "care_family_attitude": rng.choice(
+                        ["supportive", "supportive", "divided", "opposed"]
+                    ),
+                    "user_id": rng.choice(users).id,
+                    "source_id": rng.choice(sources).id if sources else False,
+                    "tag_ids": [(6, 0, rng.sample(tags.ids, min(2, len(tags))))],
+                    "stage_id": stages[0].id,
+                }
+            )
+            History.search([("lead_id", "=", lead.id)]).unlink()
+            start = now - timedelta(days=rng.randint(5, 180))
+            moment = start
+            path = list(stages[: max(reach, 1)])
+            signed = reach == len(stages) and rng.random() < 0.7
+            if signed:
+                path.append(won)
+            lost = not signed and rng.random() < 0.35
+            for index, stage in enumerate(path):
+                stay = timedelta(hours=rng.randint(4, 24 * 12))
+                last = index == len(path) - 1
+                end = moment + stay
+                if end > now:
+                    end = now
+                History.create(
+                    {
+                        "lead_id": lead.id,
+                        "stage_id": stage.id,
+                        "user_id": lead.user_id.id,
+                        "team_id": lead.team_id.id,
+                        "source_id": lead.source_id.id,
+                        "company_id": lead.company_id.id,
+                        "date_in": moment,
+                        "date_out": (end if lost else False) if last else end,
+                        "dropped": lost and last,
+                    }
+                )
+                moment = end
+            vals = {"stage_id": path[-1].id}
+            if path[-1].care_step in ("proposal",) or signed:
+                vals["care_package_id"] = packages and rng.choice(packages).id
+            self.env.cr.execute(
+                "UPDATE crm_lead SET stage_id = %s, care_package_id = %s, "
+                "create_date = %s WHERE id = %s",
+                [vals["stage_id"], vals.get("care_package_id") or None, start, lead.id],
+            )
+            lead.invalidate_recordset(["stage_id", "care_package_id", "create_date"])
+            if lost:
+                lead.with_context(care_demo=True).write(
+                    {"active": False, "lost_reason_id": rng.choice(reasons).id}
+                )
+                History.search(
+                    [("lead_id", "=", lead.id), ("date_out", "=", False)]
+                ).unlink()
+            elif signed:
+                lead._care_on_won()
+            else:
+                lead.care_intent = rng.choice(["high", "hesitant", "not_now"])

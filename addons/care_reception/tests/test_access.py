@@ -1,0 +1,77 @@
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import ReceptionCase
+
+
+@tagged("post_install", "-at_install")
+class TestAccess(ReceptionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.own = cls.make_lead(name="王的线索")
+        cls.other = cls.make_lead(name="李的线索", user_id=cls.li.id)
+        cls.free = cls.make_lead(name="未分配", user_id=False)
+        cls.other.care_objection_ids = [
+            (0, 0, {"objection_id": cls.env.ref("care_reception.objection_price").id})
+        ]
+
+    def test_reception_sees_own_and_unassigned_leads(self):
+        Lead = self.Lead.with_user(self.wang)
+        visible = Lead.search([("id", "in", (self.own | self.other | self.free).ids)])
+        self.assertEqual(visible, self.own | self.free)
+        with self.assertRaises(AccessError):
+            self.other.with_user(self.wang).read(["name"])
+        with self.assertRaises(AccessError):
+            self.other.with_user(self.wang).write({"care_intent": "high"})
+        self.own.with_user(self.wang).write({"care_budget": "3to5k"})
+        self.assertEqual(self.own.care_budget, "3to5k")
+
+    def test_history_report_and_objections_follow_the_lead(self):
+        History = self.env["care.lead.stage.history"].with_user(self.wang)
+        self.assertFalse(History.search([("lead_id", "=", self.other.id)]))
+        self.assertTrue(History.search([("lead_id", "=", self.own.id)]))
+        Report = self.env["care.funnel.report"].with_user(self.wang)
+        self.assertFalse(Report.search([("lead_id", "=", self.other.id)]))
+        Objection = self.env["care.lead.objection"].with_user(self.wang)
+        self.assertFalse(Objection.search([("lead_id", "=", self.other.id)]))
+        self.assertTrue(
+            self.env["care.lead.objection"]
+            .with_user(self.manager)
+            .search([("lead_id", "=", self.other.id)])
+        )
+
+    def test_manager_sees_every_lead(self):
+        Lead = self.Lead.with_user(self.manager)
+        visible = Lead.search([("id", "in", (self.own | self.other | self.free).ids)])
+        self.assertEqual(visible, self.own | self.other | self.free)
+
+    def test_configuration_is_the_managers(self):
+        Package = self.env["care.package"]
+        self.assertTrue(Package.with_user(self.wang).search([]))
+        with self.assertRaises(AccessError):
+            Package.with_user(self.wang).create({"name": "X", "monthly_price": 1})
+        with self.assertRaises(AccessError):
+            self.env["care.objection"].with_user(self.wang).create({"name": "X"})
+        with self.assertRaises(AccessError):
+            self.env["care.lead.stage.history"].with_user(self.wang).create(
+                {
+                    "lead_id": self.own.id,
+                    "stage_id": self.stage_new.id,
+                    "date_in": "2026-01-01 00:00:00",
+                }
+            )
+        Package.with_user(self.manager).create({"name": "新套餐", "monthly_price": 10})
+
+    def test_other_roles_have_no_leads(self):
+        dispatcher = self.env["res.users"].create(
+            {
+                "name": "调度",
+                "login": "rc_dispatcher",
+                "groups_id": [
+                    (6, 0, [self.env.ref("elder_crm.group_care_dispatcher").id])
+                ],
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.Lead.with_user(dispatcher).search([])
