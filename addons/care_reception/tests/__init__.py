@@ -1,1 +1,1 @@
-from . import test_access, test_funnel, test_pipeline
+from . import test_access, test_funnel, test_pipeline, test_ui
