@@ -158,3 +158,25 @@ def rpc(odoo_server):
         client.logout()
     except Exception:  # the session may already be gone; nothing to clean
         pass
+
+
+@pytest.fixture(scope="session")
+def xmlrpc_admin(odoo_server):
+    """``call(model, method, *args, **kwargs)``: execute_kw over plain XML-RPC
+    (the standard library, what a telephone system or a script speaks) as
+    admin/admin."""
+    import xmlrpc.client
+
+    common = xmlrpc.client.ServerProxy(f"{odoo_server.url}/xmlrpc/2/common")
+    uid = common.authenticate(odoo_server.db, "admin", "admin", {})
+    assert uid, "admin/admin must log in to the test database"
+    models = xmlrpc.client.ServerProxy(
+        f"{odoo_server.url}/xmlrpc/2/object", allow_none=True
+    )
+
+    def call(model, method, *args, **kwargs):
+        return models.execute_kw(
+            odoo_server.db, uid, "admin", model, method, list(args), kwargs
+        )
+
+    return call

@@ -20,23 +20,6 @@ import devices_gateway_sim as sim
 SEED = 7
 
 
-@pytest.fixture(scope="module")
-def xmlrpc_admin(odoo_server):
-    common = xmlrpc.client.ServerProxy(f"{odoo_server.url}/xmlrpc/2/common")
-    uid = common.authenticate(odoo_server.db, "admin", "admin", {})
-    assert uid, "admin/admin must log in to the test database"
-    models = xmlrpc.client.ServerProxy(
-        f"{odoo_server.url}/xmlrpc/2/object", allow_none=True
-    )
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(
-            odoo_server.db, uid, "admin", model, method, list(args), kwargs
-        )
-
-    return call
-
-
 def new_key(call, name):
     key_id = call("care.device.api.key", "create", {"name": name, "scope": "gateway"})
     action = call("care.device.api.key", "action_generate", [key_id])

@@ -11,23 +11,6 @@ import pytest
 ID_NUMBER = "440524188001010014"
 
 
-@pytest.fixture
-def xmlrpc_admin(odoo_server):
-    common = xmlrpc.client.ServerProxy(f"{odoo_server.url}/xmlrpc/2/common")
-    uid = common.authenticate(odoo_server.db, "admin", "admin", {})
-    assert uid, "admin/admin must log in to the test database"
-    models = xmlrpc.client.ServerProxy(
-        f"{odoo_server.url}/xmlrpc/2/object", allow_none=True
-    )
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(
-            odoo_server.db, uid, "admin", model, method, list(args), kwargs
-        )
-
-    return call
-
-
 def test_create_elder_look_it_up_and_read_its_card(xmlrpc_admin):
     elder_id = xmlrpc_admin(
         "care.elder",

@@ -6,22 +6,6 @@ import xmlrpc.client
 import pytest
 
 
-@pytest.fixture
-def call(odoo_server):
-    common = xmlrpc.client.ServerProxy(f"{odoo_server.url}/xmlrpc/2/common")
-    uid = common.authenticate(odoo_server.db, "admin", "admin", {})
-    models = xmlrpc.client.ServerProxy(
-        f"{odoo_server.url}/xmlrpc/2/object", allow_none=True
-    )
-
-    def call(model, method, *args, **kwargs):
-        return models.execute_kw(
-            odoo_server.db, uid, "admin", model, method, list(args), kwargs
-        )
-
-    return call
-
-
 def ref(call, xmlid):
     module, name = xmlid.split(".")
     row = call(
@@ -33,7 +17,8 @@ def ref(call, xmlid):
     return row[0]["res_id"]
 
 
-def test_create_a_lead_and_move_it_along_the_funnel(call):
+def test_create_a_lead_and_move_it_along_the_funnel(xmlrpc_admin):
+    call = xmlrpc_admin
     questionnaire = ref(call, "crm.stage_lead2")
     proposal = ref(call, "care_reception.stage_proposal")
     package = ref(call, "care_reception.package_home_standard")

@@ -126,7 +126,6 @@ class CrmLead(models.Model):
     def create(self, vals_list):
         leads = super().create(vals_list)
         leads._care_check_step()
-        leads.filtered("care_intent")._care_check_owner({})
         leads.filtered("active")._care_history_open()
         for lead in leads.filtered("care_intent"):
             lead._care_schedule_followup()
@@ -371,14 +370,7 @@ class CrmLead(models.Model):
                 lead.care_next_followup = False
                 lead.care_followup_overdue = False
                 continue
-            if not lead.user_id:
-                raise ValidationError(
-                    _(
-                        "%(lead)s: assign the lead to a receptionist before "
-                        "setting its intent: the follow-ups are theirs.",
-                        lead=lead.name,
-                    )
-                )
+            lead._care_check_owner({})
             due = fields.Datetime.now() + lead._care_cadence()
             tier = dict(self._fields["care_intent"]._description_selection(self.env))
             lead.activity_schedule(
