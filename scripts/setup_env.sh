@@ -88,6 +88,16 @@ if ! command -v wkhtmltopdf >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto
     fi
 fi
 
+# Odoo's browser tests (HttpCase.browser_js: the UI tours) drive Chromium;
+# without it they are skipped, so install it where we can.
+if ! command -v chromium >/dev/null && ! command -v google-chrome >/dev/null; then
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+        apt_install chromium
+    else
+        info "warning: the UI tests need Chromium: sudo apt-get install chromium"
+    fi
+fi
+
 stamp_of() {  # stamp file recording that $1 has the requirements
     echo "$STATE_DIR/requirements-$(cat "$REQ" "$REQ_OCA" <(echo "$1") | sha256sum | cut -c1-16).stamp"
 }

@@ -1,6 +1,7 @@
 from . import (
     calendar_event,
     care_assessment,
+    care_elder,
     care_funnel_report,
     care_lead_stage_history,
     care_objection,
@@ -10,4 +11,5 @@ from . import (
     crm_stage,
     mail_activity,
     res_config_settings,
+    survey,
 )

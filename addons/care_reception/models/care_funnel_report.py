@@ -31,11 +31,33 @@ class CareFunnelReport(models.Model):
     conversion = fields.Float(
         "Conversion (%)", readonly=True, aggregator="avg", help="100 if converted."
     )
+    followup_on_time = fields.Float(
+        "First follow-up on time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the enquiries whose first follow-up was done within its "
+        "intent's cadence (counted once per enquiry, on its entry stage).",
+    )
+    followup_measured = fields.Integer(
+        "Enquiries followed up",
+        readonly=True,
+        aggregator="sum",
+        help="Enquiries whose first follow-up is done (on time or late).",
+    )
 
     @property
     def _table_query(self):
-        return """
-            SELECT h.id AS id,
+        return self._funnel_query()
+
+    def _funnel_query(self, by_tag=False):
+        """One row per stage stay; ``by_tag``: one per stay and tag of the lead."""
+        if by_tag:
+            row_id, tag_col = "h.id::bigint * 100000 + t.tag_id", ", t.tag_id"
+            tag_join = "JOIN crm_tag_rel t ON t.lead_id = h.lead_id"
+        else:
+            row_id, tag_col, tag_join = "h.id", "", ""
+        return f"""
+            SELECT {row_id} AS id,
                    h.lead_id,
                    h.stage_id,
                    s.sequence AS stage_sequence,
@@ -52,10 +74,27 @@ class CareFunnelReport(models.Model):
                    EXTRACT(EPOCH FROM (COALESCE(h.date_out, NOW() AT TIME ZONE 'UTC')
                                        - h.date_in)) / 3600.0 AS hours,
                    CASE WHEN h.date_out IS NOT NULL AND h.dropped IS NOT TRUE
-                        THEN 100.0 ELSE 0.0 END AS conversion
+                        THEN 100.0 ELSE 0.0 END AS conversion,
+                   CASE WHEN h.first_stage AND l.care_first_followup_on_time = 'yes'
+                        THEN 100.0
+                        WHEN h.first_stage AND l.care_first_followup_on_time = 'no'
+                        THEN 0.0 END AS followup_on_time,
+                   CASE WHEN h.first_stage
+                         AND l.care_first_followup_on_time IS NOT NULL
+                        THEN 1 ELSE 0 END AS followup_measured
+                   {tag_col}
               FROM care_lead_stage_history h
               JOIN crm_stage s ON s.id = h.stage_id
+              JOIN crm_lead l ON l.id = h.lead_id
+              {tag_join}
         """
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # the view reads other tables: write what is pending there first
+        self.env["care.lead.stage.history"].flush_model()
+        self.env["crm.lead"].flush_model(["care_first_followup_on_time", "tag_ids"])
+        return super()._search(domain, *args, **kwargs)
 
     @api.model
     def stage_times(self, domain=None):
@@ -109,3 +148,20 @@ class CareFunnelReport(models.Model):
                 }
             )
         return result
+
+
+class CareFunnelTagReport(models.Model):
+    """The funnel by reception tag: each lead counts once under each of its
+    tags (a lead tagged twice is in two rows), so compare tags with each
+    other, not with the funnel's totals."""
+
+    _name = "care.funnel.tag.report"
+    _inherit = "care.funnel.report"
+    _description = "Reception Funnel by Tag"
+    _auto = False
+
+    tag_id = fields.Many2one("crm.tag", "Tag", readonly=True)
+
+    @property
+    def _table_query(self):
+        return self._funnel_query(by_tag=True)

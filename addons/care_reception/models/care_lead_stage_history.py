@@ -22,6 +22,9 @@ class CareLeadStageHistory(models.Model):
     date_out = fields.Datetime("Left")
     hours = fields.Float("Hours in stage", compute="_compute_hours", store=True)
     dropped = fields.Boolean("Lost here")
+    first_stage = fields.Boolean(
+        "Entry stage", readonly=True, help="The stage the lead was registered in."
+    )
 
     _sql_constraints = [
         (
@@ -48,6 +51,12 @@ class CareLeadStageHistory(models.Model):
 
     @api.model
     def _open(self, leads, when):
+        known = {
+            lead.id
+            for [lead] in self.sudo()._read_group(
+                [("lead_id", "in", leads.ids)], ["lead_id"]
+            )
+        }
         self.sudo().create(
             [
                 {
@@ -58,6 +67,7 @@ class CareLeadStageHistory(models.Model):
                     "source_id": lead.source_id.id,
                     "company_id": lead.company_id.id,
                     "date_in": when,
+                    "first_stage": lead.id not in known,
                 }
                 for lead in leads
                 if lead.stage_id

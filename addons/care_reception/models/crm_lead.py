@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -5,7 +6,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.elder_crm.models.care_elder import GBT_LEVELS
+from odoo.addons.elder_crm.models.care_elder import GBT_LEVELS, MEDICAL_GROUPS
 from odoo.addons.elder_crm.models.care_elder_contact import RELATIONSHIPS
 
 from .care_package import CARE_FORMS
@@ -100,8 +101,44 @@ class CrmLead(models.Model):
     care_history_ids = fields.One2many(
         "care.lead.stage.history", "lead_id", "Stage history", readonly=True
     )
-    care_satisfaction = fields.Selection(
-        [(str(n), str(n)) for n in range(1, 6)], "Satisfaction", tracking=True
+    # -- pre-visit questionnaire (需求预检问卷) ------------------------------
+    care_previsit_input_id = fields.Many2one(
+        "survey.user_input",
+        "Questionnaire",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The family's submitted pre-visit questionnaire.",
+    )
+    care_previsit_date = fields.Datetime(
+        "Questionnaire received", related="care_previsit_input_id.end_datetime"
+    )
+    care_health_answers = fields.Text(
+        "Health notes",
+        groups=MEDICAL_GROUPS,
+        copy=False,
+        help="Health answers of the questionnaire; only staff allowed to read "
+        "medical data see them.",
+    )
+    care_questionnaire_url = fields.Char(
+        "Questionnaire link", compute="_compute_care_questionnaire"
+    )
+    care_questionnaire_qr = fields.Binary(
+        "Questionnaire QR code", compute="_compute_care_questionnaire"
+    )
+    # -- satisfaction after signing ---------------------------------------
+    care_satisfaction_sent = fields.Datetime(
+        "Satisfaction survey sent", readonly=True, copy=False
+    )
+    care_satisfaction_input_id = fields.Many2one(
+        "survey.user_input", "Satisfaction answers", readonly=True, copy=False
+    )
+    care_satisfaction_score = fields.Float(
+        "Satisfaction (%)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Score of the family's satisfaction survey, 0–100.",
     )
 
     @api.depends("care_assessment_id.final_level", "care_elder_id.gbt_level")
@@ -118,6 +155,142 @@ class CrmLead(models.Model):
             lead.care_package_suggested_id = Package._match(
                 lead.care_level, lead.care_form, lead.company_id or self.env.company
             )
+
+    def _care_pending_questionnaire(self, purpose="previsit"):
+        """The open (not yet submitted) survey invitation of the lead."""
+        self.ensure_one()
+        return (
+            self.env["survey.user_input"]
+            .sudo()
+            .search(
+                [
+                    ("care_lead_id", "=", self.id),
+                    ("survey_id.care_purpose", "=", purpose),
+                    ("state", "!=", "done"),
+                ],
+                limit=1,
+                order="id desc",
+            )
+        )
+
+    def _compute_care_questionnaire(self):
+        Elder = self.env["care.elder"]
+        for lead in self:
+            pending = (
+                lead.id
+                and not lead.care_previsit_input_id
+                and (lead._care_pending_questionnaire())
+            )
+            if pending:
+                url = pending.get_base_url() + pending.get_start_url()
+                lead.care_questionnaire_url = url
+                lead.care_questionnaire_qr = Elder._qr_png(url)
+            else:
+                lead.care_questionnaire_url = False
+                lead.care_questionnaire_qr = False
+
+    def care_survey_url(self, purpose="satisfaction"):
+        """Link of the lead's pending survey of this purpose (mail templates)."""
+        self.ensure_one()
+        pending = self._care_pending_questionnaire(purpose)
+        return (pending and pending.get_base_url() + pending.get_start_url()) or ""
+
+    @api.model
+    def _care_questionnaire_survey(self):
+        survey = (
+            self.env["survey.survey"]
+            .sudo()
+            .search([("care_purpose", "=", "previsit"), ("active", "=", True)], limit=1)
+        )
+        if not survey:
+            raise UserError(
+                _(
+                    "No pre-visit questionnaire is active: publish one under "
+                    "Reception > Configuration > Questionnaires."
+                )
+            )
+        return survey
+
+    def action_care_send_questionnaire(self):
+        """A personal questionnaire link for the family: e-mailed when the
+        lead has an address, otherwise shown with its QR code to print or
+        send by SMS."""
+        self.ensure_one()
+        if self.care_previsit_input_id:
+            raise UserError(
+                _(
+                    "%(lead)s: the family already sent the questionnaire on "
+                    "%(date)s; its answers are on the lead.",
+                    lead=self.name,
+                    date=fields.Date.to_string(self.care_previsit_date),
+                )
+            )
+        pending = self._care_pending_questionnaire()
+        if not pending:
+            survey = self._care_questionnaire_survey()
+            pending = survey._create_answer(
+                partner=self.partner_id,
+                email=self.email_from,
+                check_attempts=False,
+                care_lead_id=self.id,
+                invite_token=self.env["survey.user_input"]._generate_invite_token(),
+            )
+        self.invalidate_recordset(["care_questionnaire_url", "care_questionnaire_qr"])
+        if not self.email_from:
+            self.message_post(
+                body=_(
+                    "Questionnaire link made (no e-mail address: send it by SMS "
+                    "or print the QR code): %s",
+                    self.care_questionnaire_url,
+                ),
+                message_type="notification",
+            )
+            return True
+        template = self.env.ref("care_reception.mail_template_questionnaire")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "crm.lead",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+            },
+        }
+
+    @api.model
+    def _care_find_open_lead(self, number):
+        """The open lead of this phone number, most recent first (or none).
+
+        The number is compared as typed, as digits and in E.164 (the
+        company's country, China by default), so that "138 0013 8000" finds
+        the lead registered as 13800138000."""
+        number = (number or "").strip()
+        digits = re.sub(r"[^\d+]", "", number)
+        if not digits:
+            return self.browse()
+        country = self.env.company.country_id or self.env.ref("base.cn")
+        variants = {number, digits}
+        e164 = self._phone_format(number=digits, country=country)
+        if e164:
+            variants.add(e164)
+        variants = list(variants)
+        return self.search(
+            [
+                ("type", "=", "opportunity"),
+                ("stage_id.is_won", "=", False),
+                "|",
+                "|",
+                ("phone_sanitized", "in", variants),
+                ("mobile", "in", variants),
+                ("phone", "in", variants),
+            ],
+            limit=1,
+            order="id desc",
+        )
 
     # ------------------------------------------------------------------
     # Stage history and stage checks
@@ -470,6 +643,105 @@ class CrmLead(models.Model):
             lead.care_summary_sent = now
         return leads
 
+    @api.model
+    def _cron_send_satisfaction_surveys(self, days=7):
+        """Seven days after signing, the family gets the satisfaction survey
+        (daily). Without an e-mail address the receptionist gets the link to
+        send by SMS or ask on the phone."""
+        survey = (
+            self.env["survey.survey"]
+            .sudo()
+            .search(
+                [("care_purpose", "=", "satisfaction"), ("active", "=", True)], limit=1
+            )
+        )
+        if not survey:
+            return self.browse()
+        now = fields.Datetime.now()
+        leads = self.search(
+            [
+                ("stage_id.is_won", "=", True),
+                ("date_closed", "<=", now - timedelta(days=days)),
+                ("date_closed", ">=", now - timedelta(days=days + 30)),
+                ("care_satisfaction_sent", "=", False),
+            ]
+        )
+        template = self.env.ref("care_reception.mail_template_satisfaction")
+        Input = self.env["survey.user_input"]
+        for lead in leads:
+            answer = survey._create_answer(
+                partner=lead.partner_id,
+                email=lead.email_from,
+                check_attempts=False,
+                care_lead_id=lead.id,
+                invite_token=Input._generate_invite_token(),
+            )
+            if lead.email_from:
+                lead.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            else:
+                lead.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    user_id=(lead.user_id or lead.team_id.user_id or self.env.user).id,
+                    summary=_("Satisfaction survey: call the family"),
+                    note=_(
+                        "The family has no e-mail address: send them this link "
+                        "by SMS or ask the questions on the phone: %s",
+                        answer.get_base_url() + answer.get_start_url(),
+                    ),
+                )
+            lead.care_satisfaction_sent = now
+        return leads
+
+    # ------------------------------------------------------------------
+    # Proposal: package comparison
+    # ------------------------------------------------------------------
+    def _care_compared_packages(self):
+        """The proposed (or suggested) package and its neighbours, by price."""
+        self.ensure_one()
+        package = self.care_package_id or self.care_package_suggested_id
+        if not package:
+            raise UserError(
+                _(
+                    "%(lead)s: choose a package (or assess the elder so that "
+                    "one is suggested) before comparing.",
+                    lead=self.name,
+                )
+            )
+        return package._neighbours()
+
+    def action_care_print_comparison(self):
+        self.ensure_one()
+        self._care_compared_packages()
+        return self.env.ref(
+            "care_reception.action_report_package_comparison"
+        ).report_action(self)
+
+    def action_care_send_comparison(self):
+        self.ensure_one()
+        self._care_compared_packages()
+        if not self.email_from:
+            raise UserError(
+                _(
+                    "%(lead)s has no e-mail address: print the comparison "
+                    "instead and hand it to the family.",
+                    lead=self.name,
+                )
+            )
+        template = self.env.ref("care_reception.mail_template_package_comparison")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "crm.lead",
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+            },
+        }
+
     # ------------------------------------------------------------------
     # Demo data
     # ------------------------------------------------------------------
@@ -542,9 +814,15 @@ class CrmLead(models.Model):
                         "date_in": moment,
                         "date_out": (end if lost else False) if last else end,
                         "dropped": lost and last,
+                        "first_stage": index == 0,
                     }
                 )
                 moment = end
+            if len(path) > 1 or rng.random() < 0.5:
+                # the first follow-up: mostly within its cadence
+                lead.care_first_followup_on_time = rng.choice(
+                    ["yes", "yes", "yes", "no"]
+                )
             vals = {"stage_id": path[-1].id}
             if path[-1].care_step in ("proposal",) or signed:
                 vals["care_package_id"] = packages and rng.choice(packages).id

@@ -1,1 +1,8 @@
-from . import test_access, test_funnel, test_pipeline, test_ui
+from . import (
+    test_access,
+    test_after_signing,
+    test_funnel,
+    test_pipeline,
+    test_questionnaire,
+    test_ui,
+)

@@ -44,3 +44,26 @@ class TestScreens(ReceptionCase, HttpCase):
             f"/odoo/action-care_reception.crm_lead_action_reception/{lead.id}",
             self.wang,
         )
+
+    def test_tour_walks_a_lead_to_a_signed_elder(self):
+        lead = self.make_lead()
+        self.assess(lead)
+        self.start_tour(
+            f"/odoo/action-care_reception.crm_lead_action_reception/{lead.id}",
+            "care_reception_pipeline",
+            login=self.wang.login,
+        )
+        lead.invalidate_recordset()
+        self.assertTrue(lead.care_tour_event_id)
+        self.assertEqual(lead.care_package_id, self.package)
+        self.assertEqual(lead.stage_id, self.stage_won)
+        self.assertEqual(lead.care_elder_id.state, "active")
+        self.assertEqual(
+            lead.care_history_ids.stage_id,
+            self.stage_new
+            | self.stage_questionnaire
+            | self.stage_assessed
+            | self.stage_toured
+            | self.stage_proposal
+            | self.stage_won,
+        )
