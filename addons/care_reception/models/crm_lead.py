@@ -593,24 +593,28 @@ class CrmLead(models.Model):
         leads = self.browse(ids)
         model_id = self.env["ir.model"]._get_id("crm.lead")
         today = fields.Date.context_today(self)
-        vals_list = [
-            {
-                "res_model_id": model_id,
-                "res_id": lead.id,
-                "activity_type_id": overdue_type.id,
-                "user_id": (lead.team_id.user_id or lead.user_id).id,
-                "date_deadline": today,
-                "summary": _("Follow-up overdue: %s", lead.user_id.name or ""),
-                "note": Markup("<p>%s</p>")
-                % _(
-                    "The follow-up of %(lead)s (%(owner)s) was due %(due)s.",
-                    lead=lead.name,
-                    owner=lead.user_id.name or "",
-                    due=fields.Datetime.to_string(lead.care_next_followup),
-                ),
-            }
-            for lead in leads
-        ]
+        vals_list = []
+        for lead in leads:
+            owner = lead.team_id.user_id or lead.user_id
+            # in the language of whom it is for (a cron has none of its own)
+            env = self.with_context(lang=owner.lang or self.env.lang).env
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": overdue_type.id,
+                    "user_id": owner.id,
+                    "date_deadline": today,
+                    "summary": env._("Follow-up overdue: %s", lead.user_id.name or ""),
+                    "note": Markup("<p>%s</p>")
+                    % env._(
+                        "The follow-up of %(lead)s (%(owner)s) was due %(due)s.",
+                        lead=lead.name,
+                        owner=lead.user_id.name or "",
+                        due=fields.Datetime.to_string(lead.care_next_followup),
+                    ),
+                }
+            )
         # one batch; the activities show in the managers' inboxes, no e-mail each
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             vals_list
