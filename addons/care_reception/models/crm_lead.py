@@ -206,7 +206,7 @@ class CrmLead(models.Model):
             raise UserError(
                 _(
                     "No pre-visit questionnaire is active: publish one under "
-                    "Reception > Configuration > Questionnaires."
+                    "Configuration > Reception > Questionnaires."
                 )
             )
         return survey
@@ -763,7 +763,12 @@ class CrmLead(models.Model):
         )
         sources = self.env["utm.source"].search([], limit=4)
         reasons = self.env["crm.lost.reason"].search([])
-        tags = self.env["crm.tag"].search([])
+        # the reception's own tags, not CRM's demo ones ("Software", ...)
+        tags = self.env["crm.tag"].browse(
+            self.env["ir.model.data"]
+            .search([("module", "=", "care_reception"), ("model", "=", "crm.tag")])
+            .mapped("res_id")
+        )
         packages = self.env["care.package"].search([])
         surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭"
         given = "桂兰秀英玉珍淑芬德海建国志强凤英春华"

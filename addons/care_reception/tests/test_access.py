@@ -33,6 +33,31 @@ class TestAccess(ReceptionCase):
         self.assertTrue(History.search([("lead_id", "=", self.own.id)]))
         Report = self.env["care.funnel.report"].with_user(self.wang)
         self.assertFalse(Report.search([("lead_id", "=", self.other.id)]))
+        tag = self.env.ref("care_reception.tag_value")
+        (self.own | self.other).tag_ids = tag
+        TagReport = self.env["care.funnel.tag.report"]
+        self.assertEqual(
+            TagReport.with_user(self.wang)
+            .search(
+                [
+                    ("tag_id", "=", tag.id),
+                    ("lead_id", "in", (self.own | self.other).ids),
+                ]
+            )
+            .lead_id,
+            self.own,
+        )
+        self.assertEqual(
+            TagReport.with_user(self.manager)
+            .search(
+                [
+                    ("tag_id", "=", tag.id),
+                    ("lead_id", "in", (self.own | self.other).ids),
+                ]
+            )
+            .lead_id,
+            self.own | self.other,
+        )
         Objection = self.env["care.lead.objection"].with_user(self.wang)
         self.assertFalse(Objection.search([("lead_id", "=", self.other.id)]))
         self.assertTrue(
@@ -75,3 +100,18 @@ class TestAccess(ReceptionCase):
         )
         with self.assertRaises(AccessError):
             self.Lead.with_user(dispatcher).search([])
+        with self.assertRaises(AccessError):
+            self.env["care.funnel.tag.report"].with_user(dispatcher).search([])
+        with self.assertRaises(AccessError):
+            self.env["survey.survey"].with_user(dispatcher).create({"title": "X"})
+
+    def test_reception_sends_questionnaires(self):
+        survey = self.env.ref("care_reception.survey_previsit")
+        self.assertTrue(survey.with_user(self.wang).title)
+        self.own.email_from = "family@example.com"
+        self.own.with_user(self.wang).action_care_send_questionnaire()
+        self.assertIn(
+            "answer_token=", self.own.with_user(self.wang).care_questionnaire_url
+        )
+        with self.assertRaises(AccessError):
+            self.other.with_user(self.wang).action_care_send_questionnaire()

@@ -254,3 +254,8 @@ class TestQuestionnaireMapping(ReceptionCase):
         self.assertIn("dementia", lead.with_user(self.wang).care_health_answers)
         with self.assertRaises(AccessError):
             lead.with_user(surveyor).care_health_answers  # noqa: B018
+
+    def test_no_active_questionnaire_is_explained(self):
+        self.env.ref("care_reception.survey_previsit").active = False
+        with self.assertRaisesRegex(UserError, "No pre-visit questionnaire is active"):
+            self.make_lead().action_care_send_questionnaire()
