@@ -30,11 +30,8 @@ JSON to bench/results/.
 import argparse
 import http.client
 import json
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -51,6 +48,7 @@ from bench_lookup import (
     Rpc,
     person_name,
     prepare_database,
+    run_info,
     start_server,
     table,
 )
@@ -572,19 +570,12 @@ def main():
         server.wait(60)
     result.update(
         {
-            "date": datetime.now().isoformat(timespec="seconds"),
-            "commit": subprocess.run(
-                ["git", "-C", ROOT, "describe", "--always", "--dirty"],
-                capture_output=True,
-                text=True,
-            ).stdout.strip(),
+            **run_info(),
             "db": args.db,
             "elders": args.n,
             "senders": args.senders,
             "workers": args.workers,
             "batch": args.batch,
-            "nproc": os.cpu_count(),
-            "platform": platform.platform(),
         }
     )
     result["targets"] = checks(result)

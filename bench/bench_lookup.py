@@ -145,6 +145,20 @@ def prepare_database(args, log, module="elder_crm"):
     subprocess.run([*odoo_command(args), *options, f"--logfile={log}"], check=True)
 
 
+def run_info():
+    """When, on which commit and on what machine a benchmark ran."""
+    return {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "commit": subprocess.run(
+            ["git", "-C", ROOT, "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip(),
+        "nproc": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -412,20 +426,13 @@ def main():
         server.terminate()
         server.wait(60)
     result = {
-        "date": datetime.now().isoformat(timespec="seconds"),
-        "commit": subprocess.run(
-            ["git", "-C", ROOT, "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-        ).stdout.strip(),
+        **run_info(),
         "db": args.db,
         "n": args.n,
         "elders_in_db": elders,
         "load_rate_elders_per_s": load_rate,
         "queries": len(targets),
         "workers": args.workers,
-        "nproc": os.cpu_count(),
-        "platform": platform.platform(),
         **summarize(targets, times),
     }
     print(report(result))

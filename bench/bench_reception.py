@@ -26,17 +26,15 @@ targets with PASS/FAIL) and writes the same as JSON to bench/results/.
 
 import argparse
 import json
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench_lookup import prepare_database
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_lookup import prepare_database, run_info
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"funnel_year": 1000, "overdue_cron": 10000}
@@ -382,19 +380,12 @@ def main():
         env.cr.rollback()
         env.cr.close()
     result = {
-        "date": datetime.now().isoformat(timespec="seconds"),
-        "commit": subprocess.run(
-            ["git", "-C", ROOT, "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-        ).stdout.strip(),
+        **run_info(),
         "db": args.db,
         "leads": leads,
         "history_rows": history_rows,
         "reached_year": reached,
         "load_s": load_s,
-        "nproc": os.cpu_count(),
-        "platform": platform.platform(),
         "results": results,
     }
     print(report(result))

@@ -246,20 +246,7 @@ class CrmLead(models.Model):
                 message_type="notification",
             )
             return True
-        template = self.env.ref("care_reception.mail_template_questionnaire")
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "mail.compose.message",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_model": "crm.lead",
-                "default_res_ids": self.ids,
-                "default_template_id": template.id,
-                "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_light",
-            },
-        }
+        return self._care_composer("care_reception.mail_template_questionnaire")
 
     @api.model
     def _care_find_open_lead(self, number):
@@ -731,7 +718,11 @@ class CrmLead(models.Model):
                     lead=self.name,
                 )
             )
-        template = self.env.ref("care_reception.mail_template_package_comparison")
+        return self._care_composer("care_reception.mail_template_package_comparison")
+
+    def _care_composer(self, template_xmlid):
+        """The e-mail composer on this lead, filled from a template."""
+        template = self.env.ref(template_xmlid)
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",
