@@ -1,0 +1,9 @@
+from . import (
+    care_call,
+    care_community,
+    care_elder,
+    care_provider,
+    care_service_category,
+    fsm_order,
+    fsm_person,
+)

@@ -1,0 +1,47 @@
+"""The call-centre screens open in a real browser without a client error."""
+
+from odoo.tests import HttpCase, tagged
+
+from .common import DispatchCase
+
+READY = (
+    "document.querySelector('.o_action_manager .o_view_controller') "
+    "&& !document.querySelector('.o_error_dialog')"
+)
+
+
+@tagged("post_install", "-at_install")
+class TestScreens(DispatchCase, HttpCase):
+    def open(self, path, user):
+        self.browser_js(
+            path, "console.log('test successful')", ready=READY, login=user.login
+        )
+
+    def test_every_menu_opens(self):
+        manager = self.env.ref("base.user_admin")
+        screens = {
+            self.agent: [
+                "care_dispatch.care_call_action",
+                "care_dispatch.fsm_order_action_care",
+                "care_dispatch.care_provider_action",
+            ],
+            self.coordinator: ["care_dispatch.care_provider_action"],
+            manager: ["care_dispatch.care_service_category_action"],
+        }
+        for user, actions in screens.items():
+            for action in actions:
+                with self.subTest(user=user.login, action=action):
+                    self.open(f"/odoo/action-{action}", user)
+
+    def test_forms_open(self):
+        order = self.make_order()
+        call = self.env["care.call"].create(
+            {"number": "13800001111", "elder_id": self.elder.id}
+        )
+        for path in (
+            f"/odoo/action-care_dispatch.fsm_order_action_care/{order.id}",
+            f"/odoo/action-care_dispatch.care_call_action/{call.id}",
+            f"/odoo/action-care_dispatch.care_provider_action/{self.good.id}",
+        ):
+            with self.subTest(path=path):
+                self.open(path, self.agent)
