@@ -101,6 +101,22 @@ class CareProvider(models.Model):
         )
         return {provider.id: count for provider, count in groups}
 
+    def _care_update_rating(self):
+        """The rating is the average satisfaction of the provider's callbacks."""
+        if not self:
+            return
+        self.env["care.callback"].flush_model(["rating", "provider_id"])
+        groups = (
+            self.env["care.callback"]
+            .sudo()
+            ._read_group(
+                [("provider_id", "in", self.ids)], ["provider_id"], ["rating:avg"]
+            )
+        )
+        averages = {provider.id: average for provider, average in groups}
+        for provider in self.sudo():
+            provider.rating = averages.get(provider.id, 0.0)
+
     # ------------------------------------------------------------------
     # Workflow: application → approved → suspended / terminated
     # ------------------------------------------------------------------

@@ -23,6 +23,8 @@ class TestScreens(DispatchCase, HttpCase):
             self.agent: [
                 "care_dispatch.care_call_action",
                 "care_dispatch.fsm_order_action_care",
+                "care_dispatch.care_callback_action",
+                "care_dispatch.care_complaint_action",
                 "care_dispatch.care_provider_action",
             ],
             self.coordinator: ["care_dispatch.care_provider_action"],
