@@ -21,6 +21,7 @@
         "views/fsm_order_views.xml",
         "views/care_call_views.xml",
         "views/care_callback_views.xml",
+        "views/care_service_report_views.xml",
         "views/care_community_views.xml",
         "views/care_dispatch_menus.xml",
     ],

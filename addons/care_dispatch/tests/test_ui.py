@@ -27,7 +27,10 @@ class TestScreens(DispatchCase, HttpCase):
                 "care_dispatch.care_complaint_action",
                 "care_dispatch.care_provider_action",
             ],
-            self.coordinator: ["care_dispatch.care_provider_action"],
+            self.coordinator: [
+                "care_dispatch.care_provider_action",
+                "care_dispatch.care_service_report_action",
+            ],
             manager: ["care_dispatch.care_service_category_action"],
         }
         for user, actions in screens.items():

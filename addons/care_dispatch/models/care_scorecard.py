@@ -1,0 +1,158 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+
+# setting (ir.config_parameter care_dispatch.<key>), default
+THRESHOLDS = {
+    "review_min_rating": 3.0,
+    "review_min_on_time": 80.0,
+    "review_max_complaints": 20.0,
+}
+
+
+class CareProviderScorecard(models.Model):
+    """The provider's scorecard over the last days (default 90), kept daily."""
+
+    _inherit = "care.provider"
+
+    score_orders = fields.Integer("Orders (period)", readonly=True)
+    score_on_time = fields.Float(
+        "On-time start (%)",
+        readonly=True,
+        help="Visits checked in before the end of the requested window.",
+    )
+    score_completion = fields.Float(
+        "Completion (%)",
+        readonly=True,
+        help="Dispatched orders completed, not cancelled.",
+    )
+    score_complaints = fields.Float(
+        "Complaints (%)", readonly=True, help="Callbacks that raised a complaint."
+    )
+    score_evidence = fields.Float(
+        "Evidence complete (%)",
+        readonly=True,
+        help="Completed visits with check-in, check-out and a photo.",
+    )
+    needs_review = fields.Boolean(
+        "To review",
+        readonly=True,
+        index=True,
+        tracking=True,
+        help="Below a threshold of the scorecard (settings).",
+    )
+    score_date = fields.Date("Scorecard of", readonly=True)
+
+    def _care_threshold(self, key):
+        value = self.env["ir.config_parameter"].sudo().get_param(f"care_dispatch.{key}")
+        try:
+            return float(value) if value else THRESHOLDS[key]
+        except ValueError:
+            return THRESHOLDS[key]
+
+    @api.model
+    def _cron_update_scorecards(self, days=90):
+        """Every provider's figures over the period, in a few grouped queries;
+        a provider newly below a threshold is flagged to the coordinators."""
+        since = fields.Datetime.now() - timedelta(days=days)
+        providers = self.search([("state", "in", ("approved", "suspended"))])
+        if not providers:
+            return providers
+        self.env["fsm.order"].flush_model()
+        self.env["care.callback"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            """
+            SELECT o.care_provider_id,
+                   COUNT(*),
+                   COUNT(*) FILTER (WHERE s.is_closed AND s.id != %(cancelled)s),
+                   COUNT(*) FILTER (WHERE s.id = %(cancelled)s),
+                   COUNT(*) FILTER (WHERE o.care_checkin_at IS NOT NULL),
+                   COUNT(*) FILTER (WHERE o.care_checkin_at IS NOT NULL
+                                     AND (o.request_late IS NULL
+                                          OR o.care_checkin_at <= o.request_late)),
+                   COUNT(*) FILTER (WHERE s.is_closed AND s.id != %(cancelled)s
+                                     AND o.care_checkin_at IS NOT NULL
+                                     AND o.care_checkout_at IS NOT NULL
+                                     AND EXISTS (SELECT 1 FROM ir_attachment a
+                                                  WHERE a.res_model = 'fsm.order'
+                                                    AND a.res_id = o.id
+                                                    AND a.mimetype LIKE 'image/%%'))
+              FROM fsm_order o
+              JOIN fsm_stage s ON s.id = o.stage_id
+             WHERE o.care_provider_id IN %(ids)s
+               AND o.care_dispatched_at >= %(since)s
+          GROUP BY o.care_provider_id
+            """,
+            {
+                "ids": tuple(providers.ids),
+                "since": since,
+                "cancelled": self.env.ref("fieldservice.fsm_stage_cancelled").id,
+            },
+        )
+        orders = {row[0]: row[1:] for row in cr.fetchall()}
+        complaints = {}
+        for provider, complained, count in (
+            self.env["care.callback"]
+            .sudo()
+            ._read_group(
+                [("provider_id", "in", providers.ids), ("date", ">=", since)],
+                ["provider_id", "is_complaint"],
+                ["__count"],
+            )
+        ):
+            called, bad = complaints.get(provider.id, (0, 0))
+            complaints[provider.id] = (
+                called + count,
+                bad + (count if complained else 0),
+            )
+        min_rating = self._care_threshold("review_min_rating")
+        min_on_time = self._care_threshold("review_min_on_time")
+        max_complaints = self._care_threshold("review_max_complaints")
+        today = fields.Date.context_today(self)
+        flagged = self.browse()
+        for provider in providers:
+            total, done, cancelled, visited, on_time, evidenced = orders.get(
+                provider.id, (0, 0, 0, 0, 0, 0)
+            )
+            called, complained = complaints.get(provider.id, (0, 0))
+            vals = {
+                "score_orders": total,
+                "score_completion": 100.0 * done / (done + cancelled)
+                if done + cancelled
+                else 0.0,
+                "score_on_time": 100.0 * on_time / visited if visited else 0.0,
+                "score_complaints": 100.0 * complained / called if called else 0.0,
+                "score_evidence": 100.0 * evidenced / done if done else 0.0,
+                "score_date": today,
+            }
+            review = bool(
+                (called and provider.rating and provider.rating < min_rating)
+                or (visited and vals["score_on_time"] < min_on_time)
+                or (called and vals["score_complaints"] > max_complaints)
+            )
+            vals["needs_review"] = review
+            if review and not provider.needs_review:
+                flagged |= provider
+            provider.write(vals)
+        coordinators = self.env.ref(
+            "care_dispatch.group_care_provider_coordinator"
+        ).users.filtered(lambda u: not u.share)
+        for provider in flagged:
+            provider.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=(coordinators[:1] or self.env.user).id,
+                summary=_("Review %s", provider.name),
+                note=Markup("<p>%s</p>")
+                % _(
+                    "Rating %(rating)s, on time %(on_time)s%%, complaints "
+                    "%(complaints)s%% over the last %(days)s days.",
+                    rating=round(provider.rating, 1),
+                    on_time=round(provider.score_on_time),
+                    complaints=round(provider.score_complaints),
+                    days=days,
+                ),
+            )
+        return flagged

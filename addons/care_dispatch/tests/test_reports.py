@@ -1,0 +1,99 @@
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import DispatchCase
+from .test_visit import PNG
+
+
+@tagged("post_install", "-at_install")
+class TestReports(DispatchCase):
+    """Scorecards and the service report on known orders."""
+
+    def visit(
+        self,
+        provider,
+        late=False,
+        photo=True,
+        complaint=None,
+        rating=None,
+        cancel=False,
+    ):
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        order = self.make_order(
+            request_early=t0 + timedelta(hours=1), request_late=t0 + timedelta(hours=3)
+        )
+        order.action_care_dispatch(provider.id)
+        if cancel:
+            order.action_cancel()
+            return order
+        with freeze_time(t0 + timedelta(hours=5 if late else 2)):
+            order.action_care_checkin()
+        with freeze_time(t0 + timedelta(hours=6 if late else 4)):
+            order.action_care_checkout()
+            if photo:
+                self.env["ir.attachment"].create(
+                    {
+                        "name": "p.png",
+                        "datas": PNG,
+                        "res_model": "fsm.order",
+                        "res_id": order.id,
+                    }
+                )
+            order.action_complete()
+        if rating:
+            self.env["care.callback"].create(
+                {
+                    "order_id": order.id,
+                    "rating": rating,
+                    "is_complaint": bool(complaint),
+                }
+            )
+        return order
+
+    def test_scorecard_and_review_flag(self):
+        for rating in (5, 4, 4, 5):
+            self.visit(self.good, rating=rating)
+        self.visit(self.good, late=True, rating=4)
+        self.visit(self.good, cancel=True)
+        self.visit(self.poor, late=True, rating=2, complaint=True)
+        self.visit(self.poor, rating=3)
+        flagged = self.env["care.provider"]._cron_update_scorecards()
+        self.assertEqual(flagged, self.poor)
+        # 4 of 5 visits on time is the threshold (80 %): not below it
+        self.assertEqual(self.good.score_orders, 6)
+        self.assertAlmostEqual(self.good.score_on_time, 80.0)
+        self.assertAlmostEqual(self.good.score_completion, 500 / 6)
+        self.assertAlmostEqual(self.good.score_complaints, 0.0)
+        self.assertAlmostEqual(self.good.score_evidence, 100.0)
+        self.assertAlmostEqual(self.good.rating, 4.4)
+        self.assertFalse(self.good.needs_review)
+        self.assertTrue(self.poor.needs_review)
+        self.assertAlmostEqual(self.poor.score_complaints, 50.0)
+        self.assertTrue(
+            self.poor.activity_ids.filtered(lambda a: "Review" in (a.summary or ""))
+        )
+        self.assertFalse(
+            self.env["care.provider"]._cron_update_scorecards(), "flagged once"
+        )
+        # good providers rank first: rating 4.4 before the equal-price 3.0 newcomer
+        ranked = [r["provider_id"] for r in self.make_order().care_propose_providers()]
+        self.assertLess(ranked.index(self.good.id), ranked.index(self.poor.id))
+
+    def test_service_report_and_response_times(self):
+        orders = self.visit(self.good) | self.visit(self.good, late=True)
+        Report = self.env["care.service.report"].with_user(self.coordinator)
+        domain = [("order_id", "in", orders.ids)]
+        [total] = Report.read_group(domain, ["count:sum", "done:sum"], [])
+        self.assertEqual((total["count"], total["done"]), (2, 2))
+        by_community = Report.read_group(domain, ["count:sum"], ["community_id"])
+        self.assertEqual(by_community[0]["community_id"][0], self.community.id)
+        times = Report.response_times(domain)
+        self.assertEqual(times["start"]["orders"], 2)
+        # checked in 2 h and 5 h after the request
+        self.assertAlmostEqual(times["start"]["median"], 3.5, places=2)
+        self.assertAlmostEqual(times["start"]["p90"], 4.7, places=2)
+        self.assertEqual(times["dispatch"]["orders"], 2)
