@@ -136,6 +136,34 @@ class CareCall(models.Model):
         return True
 
     # ------------------------------------------------------------------
+    # Emergencies: never lost
+    # ------------------------------------------------------------------
+    def action_emergency(self):
+        """The caller reports an emergency: hand it over at once.
+
+        Without the emergency desk (care_devices) the dispatch lead and the
+        agent get an urgent activity and the call stays open, red in the
+        list, until someone closes it; with it, a ticket is opened on the
+        desk (care_dispatch_devices)."""
+        for call in self:
+            call.category = "emergency"
+            call._care_hand_over_emergency()
+        return True
+
+    def _care_hand_over_emergency(self):
+        self.ensure_one()
+        lead = self.env["fsm.order"]._care_setting("lead_user_id", 0)
+        users = self.env["res.users"].browse(lead).exists() | self.user_id
+        for user in users:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=_("EMERGENCY call from %s", self.elder_id.name or self.number),
+                note=self.summary or False,
+            )
+        return self.activity_ids
+
+    # ------------------------------------------------------------------
     # Agent actions
     # ------------------------------------------------------------------
     def action_register_elder(self):

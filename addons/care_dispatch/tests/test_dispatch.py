@@ -147,3 +147,25 @@ class TestDispatch(DispatchCase):
         self.assertEqual(call.state, "done")
         with self.assertRaisesRegex(UserError, "number is missing"):
             Call.cti_incoming("  ")
+
+    def test_emergency_call_is_not_lost(self):
+        """An emergency from an unknown caller reaches the lead and the agent
+        (with care_dispatch_devices, a known elder's goes to the desk)."""
+        lead = self.env.ref("base.user_admin")
+        self.env["ir.config_parameter"].set_param(
+            "care_dispatch.lead_user_id", str(lead.id)
+        )
+        call = (
+            self.env["care.call"]
+            .with_user(self.agent)
+            .create({"number": "021-5555 6666", "summary": "邻居说老人倒在楼道里"})
+        )
+        call.action_emergency()
+        self.assertEqual(call.category, "emergency")
+        urgent = call.activity_ids.filtered(lambda a: "EMERGENCY" in a.summary)
+        self.assertEqual(urgent.user_id, lead | self.agent)
+        self.assertEqual(call.state, "open")
+        open_emergencies = self.env["care.call"].search(
+            [("state", "=", "open"), ("category", "=", "emergency")]
+        )
+        self.assertIn(call, open_emergencies)
