@@ -7,6 +7,7 @@ from . import (
     care_scorecard,
     care_service_category,
     care_service_report,
+    care_visit_duty,
     fsm_order,
     fsm_order_visit,
     fsm_person,

@@ -111,6 +111,11 @@ class FsmOrderVisit(models.Model):
                 done = self.filtered(lambda o: o.care_elder_id and not o.is_closed)
                 result = super().write(vals)
                 done._care_plan_callback()
+                visit = self.env.ref("care_dispatch.cat_visit")
+                for order in done.filtered(lambda o: o.care_category_id == visit):
+                    order.care_elder_id.sudo().care_last_visit = (
+                        order.date_end or fields.Datetime.now()
+                    )
                 return result
         return super().write(vals)
 

@@ -25,6 +25,7 @@ class TestScreens(DispatchCase, HttpCase):
                 "care_dispatch.fsm_order_action_care",
                 "care_dispatch.care_callback_action",
                 "care_dispatch.care_complaint_action",
+                "care_dispatch.care_visit_duty_report_action",
                 "care_dispatch.care_provider_action",
             ],
             self.coordinator: [
