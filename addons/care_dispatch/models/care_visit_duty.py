@@ -131,7 +131,9 @@ class CareVisitDutyReport(models.Model):
 
     @property
     def _table_query(self):
-        visit = self.env.ref("care_dispatch.cat_visit").id
+        # the catalogue loads after the security rules that check this view
+        visit = self.env.ref("care_dispatch.cat_visit", raise_if_not_found=False)
+        visit = visit.id if visit else 0
         cancelled = self.env.ref("fieldservice.fsm_stage_cancelled").id
         return f"""
             SELECT e.id * 10000 + MOD(EXTRACT(YEAR FROM m)::int, 100) * 12
