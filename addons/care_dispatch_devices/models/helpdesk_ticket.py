@@ -18,6 +18,17 @@ class HelpdeskTicket(models.Model):
         elder = self.care_elder_id
         if not elder or self.care_order_id:
             return self.care_order_id or result
+        if not (elder.street or elder.city):
+            # the desk sends someone anyway; the order waits for the address
+            self.message_post(
+                body=Markup("<p>%s</p>")
+                % _(
+                    "No responder order: %s has no address on the archive.",
+                    elder.name,
+                ),
+                message_type="notification",
+            )
+            return result
         category = self.env.ref("care_dispatch.cat_emergency_visit")
         order = (
             self.env["fsm.order"]

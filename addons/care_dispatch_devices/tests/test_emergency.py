@@ -39,3 +39,10 @@ class TestEmergency(DispatchCase):
         self.assertEqual(order.care_urgency, "emergency")
         self.assertEqual(order.care_provider_id, self.good)
         self.assertEqual(ticket._care_send_responder(), order, "once")
+
+    def test_responder_without_address_does_not_block_the_desk(self):
+        homeless = self.env["care.elder"].create({"name": "无地址老人"})
+        ticket = self.env["helpdesk.ticket"]._care_open_emergency_ticket(homeless)
+        self.assertFalse(ticket._care_send_responder())
+        self.assertFalse(ticket.care_order_id)
+        self.assertIn("no address", ticket.message_ids[0].body)
