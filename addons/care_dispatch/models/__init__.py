@@ -11,4 +11,5 @@ from . import (
     fsm_order,
     fsm_order_visit,
     fsm_person,
+    res_config_settings,
 )

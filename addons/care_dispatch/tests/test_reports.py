@@ -1,9 +1,13 @@
+import base64
+import io
 from datetime import timedelta
 
+import openpyxl
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import DispatchCase
 from .test_visit import PNG
@@ -97,3 +101,33 @@ class TestReports(DispatchCase):
         self.assertAlmostEqual(times["start"]["median"], 3.5, places=2)
         self.assertAlmostEqual(times["start"]["p90"], 4.7, places=2)
         self.assertEqual(times["dispatch"]["orders"], 2)
+
+    def test_export_for_the_bureau(self):
+        order = self.visit(self.good, rating=4)
+        manager = new_test_user(
+            self.env,
+            login="cc_manager",
+            groups="base.group_user,elder_crm.group_care_manager",
+        )
+        Export = self.env["care.service.export"]
+        export = Export.with_user(manager).create({})
+        action = export.action_export()
+        self.assertIn("/web/content/care.service.export/", action["url"])
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))
+        rows = list(book.active.values)
+        header, line = rows[0], next(r for r in rows[1:] if r[0] == order.name)
+        self.assertEqual(header[1], "Elder")
+        values = dict(zip(header, line, strict=True))
+        self.assertEqual(values["Elder"], self.elder.name)
+        self.assertEqual(values["Service"], self.housekeeping.name)
+        self.assertEqual(values["Provider"], self.good.name)
+        self.assertEqual(values["Hours"], 2.0)
+        self.assertEqual(values["Photos"], 1)
+        self.assertEqual(values["Satisfaction"], 4)
+        with self.assertRaises(AccessError):
+            Export.with_user(self.agent).create({})
+        empty = Export.with_user(manager).create(
+            {"date_from": "2001-01-01", "date_to": "2001-01-31"}
+        )
+        with self.assertRaisesRegex(UserError, "No completed service"):
+            empty.action_export()

@@ -51,3 +51,6 @@ class TestScreens(DispatchCase, HttpCase):
         ):
             with self.subTest(path=path):
                 self.open(path, self.agent)
+
+    def test_settings_open(self):
+        self.open("/odoo/settings#elder_crm", self.env.ref("base.user_admin"))

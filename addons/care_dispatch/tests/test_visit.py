@@ -148,3 +148,14 @@ class TestVisit(DispatchCase):
         with freeze_time(t0 + timedelta(minutes=90)):
             self.assertFalse(Order._cron_escalate_unaccepted(), "once")
         self.assertFalse(normal.care_escalated)
+
+    def test_settings_page(self):
+        settings = self.env["res.config.settings"].create(
+            {"care_callback_share": 30, "care_dispatch_lead_user_id": self.agent.id}
+        )
+        settings.execute()
+        Order = self.env["fsm.order"]
+        self.assertEqual(Order._care_setting("callback_share", 100), 30)
+        self.assertEqual(Order._care_setting("lead_user_id", 0), self.agent.id)
+        with self.assertRaisesRegex(ValidationError, "0 to 100"):
+            self.env["res.config.settings"].create({"care_callback_share": 130})

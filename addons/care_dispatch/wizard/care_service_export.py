@@ -1,0 +1,144 @@
+import base64
+import io
+from datetime import datetime, timedelta
+
+import xlsxwriter
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class CareServiceExport(models.TransientModel):
+    """The service records of a period as a spreadsheet for the civil-affairs
+    bureau (服务记录): one line per completed order with its evidence."""
+
+    _name = "care.service.export"
+    _description = "Service Records Export"
+
+    date_from = fields.Date(
+        "From", required=True, default=lambda self: fields.Date.today().replace(day=1)
+    )
+    date_to = fields.Date("To", required=True, default=fields.Date.today)
+    street_office_id = fields.Many2one(
+        "care.community", "Street Office", domain=[("kind", "=", "street")]
+    )
+    file = fields.Binary(readonly=True, attachment=False)
+    filename = fields.Char(readonly=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for export in self:
+            if export.date_from > export.date_to:
+                raise UserError(_("The period ends before it starts."))
+
+    def _orders(self):
+        self.ensure_one()
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
+        domain = [
+            ("care_elder_id", "!=", False),
+            ("stage_id.is_closed", "=", True),
+            ("stage_id", "!=", cancelled.id),
+            ("date_end", ">=", fields.Datetime.to_datetime(self.date_from)),
+            (
+                "date_end",
+                "<",
+                fields.Datetime.to_datetime(self.date_to) + timedelta(days=1),
+            ),
+        ]
+        if self.street_office_id:
+            domain.append(
+                ("care_elder_id.street_office_id", "=", self.street_office_id.id)
+            )
+        return self.env["fsm.order"].search(domain, order="date_end, id")
+
+    def _rows(self):
+        """Header and rows (plain values), in the user's language."""
+        header = [
+            _("Order"),
+            _("Elder"),
+            _("ID Number"),
+            _("Street Office"),
+            _("Community"),
+            _("Service code"),
+            _("Service"),
+            _("Provider"),
+            _("Worker"),
+            _("Checked in"),
+            _("Checked out"),
+            _("Hours"),
+            _("Photos"),
+            _("Signed"),
+            _("Satisfaction"),
+            _("Complaint"),
+        ]
+        orders = self._orders()
+        yes, no = _("Yes"), _("No")
+        rows = []
+        for order in orders:
+            elder = order.care_elder_id
+            callback = order.care_callback_ids[:1]
+            hours = (
+                (order.care_checkout_at - order.care_checkin_at).total_seconds() / 3600
+                if order.care_checkin_at and order.care_checkout_at
+                else ""
+            )
+            rows.append(
+                [
+                    order.name,
+                    elder.name,
+                    elder.id_number_display or "",
+                    elder.street_office_id.name or "",
+                    elder.community_id.name or "",
+                    order.care_category_id.code or "",
+                    order.care_category_id.name or "",
+                    order.care_provider_id.name or "",
+                    order.person_id.name or "",
+                    order.care_checkin_at,
+                    order.care_checkout_at,
+                    round(hours, 2) if hours != "" else "",
+                    order.care_photo_count,
+                    yes if order.signature else no,
+                    callback.rating or "",
+                    (yes if callback.is_complaint else no) if callback else "",
+                ]
+            )
+        return header, rows
+
+    def action_export(self):
+        self.ensure_one()
+        header, rows = self._rows()
+        if not rows:
+            raise UserError(_("No completed service in this period."))
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream, {"in_memory": True, "remove_timezone": True})
+        sheet = book.add_worksheet(_("Service records"))
+        bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        sheet.write_row(0, 0, header, bold)
+        tz = self.env.user.tz or "Asia/Shanghai"
+        for index, row in enumerate(rows, start=1):
+            for column, value in enumerate(row):
+                if isinstance(value, datetime):
+                    local = fields.Datetime.context_timestamp(
+                        self.with_context(tz=tz), value
+                    )
+                    sheet.write_datetime(
+                        index, column, local.replace(tzinfo=None), when
+                    )
+                else:
+                    sheet.write(index, column, value)
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(0, len(header) - 1, 16)
+        book.close()
+        self.write(
+            {
+                "file": base64.b64encode(stream.getvalue()),
+                "filename": f"service_records_{self.date_from}_{self.date_to}.xlsx",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/care.service.export/{self.id}/file/{self.filename}"
+            "?download=true",
+            "target": "self",
+        }
