@@ -3,6 +3,7 @@ from . import (
     care_callback,
     care_community,
     care_elder,
+    care_knowledge,
     care_provider,
     care_scorecard,
     care_service_category,

@@ -3,7 +3,7 @@ from datetime import timedelta
 from psycopg2.errors import CheckViolation
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -169,3 +169,33 @@ class TestDispatch(DispatchCase):
             [("state", "=", "open"), ("category", "=", "emergency")]
         )
         self.assertIn(call, open_emergencies)
+
+    def test_knowledge_base(self):
+        Knowledge = self.env["care.knowledge"]
+        allowance = Knowledge.create(
+            {
+                "name": "高龄津贴怎么申请？",
+                "topic": "policy",
+                "keywords": "高龄 津贴 补贴 80岁",
+                "answer": "<p>持身份证到街道社保所申请，次月发放。</p>",
+            }
+        )
+        pressure = Knowledge.create(
+            {
+                "name": "血压多少算高？",
+                "topic": "health",
+                "answer": "<p>140/90 以上。</p>",
+            }
+        )
+        agent_kb = Knowledge.with_user(self.agent)
+        found = agent_kb._search_answers("补贴 80岁")
+        self.assertIn(allowance, found)
+        self.assertNotIn(pressure, found)
+        self.assertIn(allowance.id, [i for i, _name in agent_kb.name_search("津贴")])
+        call = self.env["care.call"].with_user(self.agent).create({"number": "1"})
+        call.knowledge_ids = allowance
+        call.category = "consultation"
+        call.action_done()
+        self.assertEqual(allowance.use_count, 1)
+        with self.assertRaises(AccessError):
+            allowance.with_user(self.agent).write({"answer": "<p>x</p>"})

@@ -22,6 +22,7 @@ class TestScreens(DispatchCase, HttpCase):
         screens = {
             self.agent: [
                 "care_dispatch.care_call_action",
+                "care_dispatch.care_knowledge_action",
                 "care_dispatch.fsm_order_action_care",
                 "care_dispatch.care_callback_action",
                 "care_dispatch.care_complaint_action",
