@@ -25,6 +25,7 @@
         "views/care_service_report_views.xml",
         "views/care_community_views.xml",
         "views/care_service_export_views.xml",
+        "views/fsm_person_views.xml",
         "views/res_config_settings_views.xml",
         "views/care_dispatch_menus.xml",
     ],

@@ -53,7 +53,7 @@ class FsmOrderVisit(models.Model):
         stage = self.env.ref("care_dispatch.fsm_stage_in_progress")
         now = fields.Datetime.now()
         for order in self:
-            if not order.care_provider_id:
+            if not (order.care_provider_id or order.person_id):
                 raise UserError(_("%s is not dispatched yet.", order.name))
             order.write(
                 {

@@ -81,3 +81,46 @@ class TestVisitDuty(DispatchCase):
         )
         self.assertEqual((row["elders"], row["visited"]), (3, 1))
         self.assertAlmostEqual(row["visit_rate"], 100 / 3)
+
+    def test_volunteers_paired_first_and_their_hours(self):
+        Person = self.env["fsm.person"]
+        paired = Person.create(
+            {
+                "name": "结对志愿者",
+                "care_is_volunteer": True,
+                "care_paired_elder_ids": [(6, 0, self.high.ids)],
+            }
+        )
+        nearby = Person.create(
+            {
+                "name": "片区志愿者",
+                "care_is_volunteer": True,
+                "territory_ids": [(6, 0, self.territory.ids)],
+            }
+        )
+        Person.create(
+            {
+                "name": "别处志愿者",
+                "care_is_volunteer": True,
+                "territory_ids": [(6, 0, self.elsewhere.ids)],
+            }
+        )
+        self.assertTrue(self.high.care_pairing_priority, "living alone: pair first")
+        self.assertFalse(self.priority.care_pairing_priority)
+        self.assertIn(
+            self.high,
+            self.env["care.elder"].search([("care_pairing_priority", "=", True)]),
+        )
+        order = self.make_order(category=self.visit, care_elder_id=self.high.id)
+        proposed = order.care_propose_volunteers()
+        self.assertEqual([p["person_id"] for p in proposed], (paired | nearby).ids)
+        self.assertTrue(proposed[0]["paired"])
+        order.person_id = paired
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        with freeze_time(t0):
+            order.action_care_checkin()
+        with freeze_time(t0 + timedelta(minutes=90)):
+            order.action_care_checkout()
+        self.assertAlmostEqual(order.care_volunteer_hours, 1.5)
+        paired.invalidate_recordset(["care_volunteer_hours"])
+        self.assertAlmostEqual(paired.care_volunteer_hours, 1.5)
