@@ -49,6 +49,7 @@ from bench_lookup import (
     person_name,
     prepare_database,
     run_info,
+    save_result,
     start_server,
     table,
 )
@@ -580,10 +581,7 @@ def main():
     )
     result["targets"] = checks(result)
     print(report(result))
-    out = ROOT / "bench" / "results" / f"devices_{args.db}_{stamp}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nJSON: {out.relative_to(ROOT)}", file=sys.stderr)
+    save_result(f"devices_{args.db}", result)
     if not args.reuse:
         import odoo
 

@@ -23,7 +23,6 @@ writes the same as JSON to bench/results/.
 """
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -32,8 +31,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lookup import prepare_database, run_info
-from bench_reception import stats
+from bench_lookup import prepare_database, run_info, save_result
+from bench_reception import stats, timing_table
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"proposal": 50, "board_list": 500, "report_month": 1000}
@@ -346,20 +345,8 @@ def report(result):
         f"{result['territories']} territories, {result['categories']} services, "
         f"{result['nproc']} cores",
         "",
-        "| call | median ms | p90 ms | min ms | max ms | target |",
-        "|---|---:|---:|---:|---:|---|",
+        *timing_table(result["results"], TARGETS_MS),
     ]
-    for name, row in result["results"].items():
-        target = TARGETS_MS.get(name)
-        verdict = ""
-        if target:
-            verdict = (
-                f"< {target} ms: {'PASS' if row['median_ms'] < target else 'FAIL'}"
-            )
-        lines.append(
-            f"| {name} | {row['median_ms']:.1f} | {row['p90_ms']:.1f} | "
-            f"{row['min_ms']:.1f} | {row['max_ms']:.1f} | {verdict} |"
-        )
     lines.append("")
     lines.append(
         f"Eligible providers per proposal (median): "
@@ -413,11 +400,7 @@ def main():
         "results": results,
     }
     print(report(result))
-    stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
-    out = ROOT / "bench" / "results" / f"dispatch_{args.db}_{args.orders}_{stamp}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nJSON: {out.relative_to(ROOT)}", file=sys.stderr)
+    save_result(f"dispatch_{args.db}_{args.orders}", result)
     failed = [n for n, limit in TARGETS_MS.items() if results[n]["median_ms"] >= limit]
     return 1 if failed else 0
 

@@ -159,6 +159,16 @@ def run_info():
     }
 
 
+def save_result(name, result):
+    """Write ``result`` as bench/results/<name>_<time>.json and say where."""
+    stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
+    out = ROOT / "bench" / "results" / f"{name}_{stamp}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nJSON: {out.relative_to(ROOT)}", file=sys.stderr)
+    return out
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -436,11 +446,7 @@ def main():
         **summarize(targets, times),
     }
     print(report(result))
-    stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
-    out = ROOT / "bench" / "results" / f"lookup_{args.db}_{args.n}_{stamp}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nJSON: {out.relative_to(ROOT)}", file=sys.stderr)
+    save_result(f"lookup_{args.db}_{args.n}", result)
     if not args.reuse:
         import odoo
 

@@ -25,7 +25,6 @@ targets with PASS/FAIL) and writes the same as JSON to bench/results/.
 """
 
 import argparse
-import json
 import random
 import statistics
 import sys
@@ -34,7 +33,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lookup import prepare_database, run_info
+from bench_lookup import prepare_database, run_info, save_result
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS_MS = {"funnel_year": 1000, "overdue_cron": 10000}
@@ -316,16 +315,14 @@ def measure(env, args, manager):
     return results, reached
 
 
-def report(result):
+def timing_table(results, targets):
+    """Markdown lines: median, p90, min, max ms per call, and the targets."""
     lines = [
-        f"Reception funnel, {result['leads']:,} leads, {result['history_rows']:,} "
-        f"stage rows, {result['nproc']} cores",
-        "",
         "| call | median ms | p90 ms | min ms | max ms | target |",
         "|---|---:|---:|---:|---:|---|",
     ]
-    for name, row in result["results"].items():
-        target = TARGETS_MS.get(name)
+    for name, row in results.items():
+        target = targets.get(name)
         verdict = ""
         if target:
             verdict = (
@@ -335,6 +332,16 @@ def report(result):
             f"| {name} | {row['median_ms']:.1f} | {row['p90_ms']:.1f} | "
             f"{row['min_ms']:.1f} | {row['max_ms']:.1f} | {verdict} |"
         )
+    return lines
+
+
+def report(result):
+    lines = [
+        f"Reception funnel, {result['leads']:,} leads, {result['history_rows']:,} "
+        f"stage rows, {result['nproc']} cores",
+        "",
+        *timing_table(result["results"], TARGETS_MS),
+    ]
     lines.append("")
     lines.append(
         f"Leads reaching a stage in the year: {result['reached_year']:,}; "
@@ -389,11 +396,7 @@ def main():
         "results": results,
     }
     print(report(result))
-    stamp = datetime.now().strftime("%Y%m%d_%H%M%S")
-    out = ROOT / "bench" / "results" / f"reception_{args.db}_{args.n}_{stamp}.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nJSON: {out.relative_to(ROOT)}", file=sys.stderr)
+    save_result(f"reception_{args.db}_{args.n}", result)
     failed = [
         name
         for name, limit in TARGETS_MS.items()

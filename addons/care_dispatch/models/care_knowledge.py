@@ -16,7 +16,6 @@ class CareKnowledge(models.Model):
     _name = "care.knowledge"
     _description = "Knowledge Base Answer"
     _order = "use_count desc, id desc"
-    _rec_names_search = ["name", "keywords"]
 
     name = fields.Char("Question", required=True, translate=True)
     topic = fields.Selection(
@@ -25,30 +24,53 @@ class CareKnowledge(models.Model):
     keywords = fields.Char(help="Words callers use, to find the answer.")
     answer = fields.Html(required=True, translate=True, sanitize=True)
     active = fields.Boolean(default=True)
-    use_count = fields.Integer("Used", readonly=True, default=0)
+    call_ids = fields.Many2many(
+        "care.call",
+        "care_call_care_knowledge_rel",
+        "care_knowledge_id",
+        "care_call_id",
+        string="Calls",
+        readonly=True,
+    )
+    use_count = fields.Integer(
+        "Used", compute="_compute_use_count", store=True, help="Calls it was given in."
+    )
     company_id = fields.Many2one("res.company", help="Empty: every service centre.")
+
+    @api.depends("call_ids")
+    def _compute_use_count(self):
+        counts = dict(
+            self.env["care.call"]._read_group(
+                [("knowledge_ids", "in", self.ids)], ["knowledge_ids"], ["__count"]
+            )
+        )
+        for answer in self:
+            answer.use_count = counts.get(answer, 0)
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Typing in the call's answers field finds the answers whose question
+        or keywords contain every word typed ("补贴 80岁")."""
+        if operator != "ilike" or not isinstance(value, str) or not value.split():
+            return super()._search_display_name(operator, value)
+        domain = []
+        for word in value.split():
+            domain += ["|", ("name", "ilike", word), ("keywords", "ilike", word)]
+        return domain
 
     @api.model
     def _search_answers(self, text, limit=8):
-        """Answers whose question or keywords contain each word of ``text``."""
-        domain = [("active", "=", True)]
-        for word in (text or "").split():
-            domain += ["|", ("name", "ilike", word), ("keywords", "ilike", word)]
-        return self.search(domain, limit=limit)
+        """The answers for what a caller asks (as the call's field finds them)."""
+        return self.search([("display_name", "ilike", text or "")], limit=limit)
 
 
 class CareCallKnowledge(models.Model):
     _inherit = "care.call"
 
-    knowledge_ids = fields.Many2many("care.knowledge", string="Answers given")
-
-    def write(self, vals):
-        before = {}
-        if "knowledge_ids" in vals:
-            before = {call.id: call.knowledge_ids for call in self}
-        result = super().write(vals)
-        for call in self.filtered(lambda c: c.id in before):
-            added = call.knowledge_ids - before[call.id]
-            for answer in added.sudo():
-                answer.use_count += 1
-        return result
+    knowledge_ids = fields.Many2many(
+        "care.knowledge",
+        "care_call_care_knowledge_rel",
+        "care_call_id",
+        "care_knowledge_id",
+        string="Answers given",
+    )

@@ -45,13 +45,6 @@ class CareProviderScorecard(models.Model):
     )
     score_date = fields.Date("Scorecard of", readonly=True)
 
-    def _care_threshold(self, key):
-        value = self.env["ir.config_parameter"].sudo().get_param(f"care_dispatch.{key}")
-        try:
-            return float(value) if value else THRESHOLDS[key]
-        except ValueError:
-            return THRESHOLDS[key]
-
     @api.model
     def _cron_update_scorecards(self, days=90):
         """Every provider's figures over the period, in a few grouped queries;
@@ -108,9 +101,15 @@ class CareProviderScorecard(models.Model):
                 called + count,
                 bad + (count if complained else 0),
             )
-        min_rating = self._care_threshold("review_min_rating")
-        min_on_time = self._care_threshold("review_min_on_time")
-        max_complaints = self._care_threshold("review_max_complaints")
+        setting = self.env["fsm.order"]._care_setting
+        min_rating, min_on_time, max_complaints = (
+            setting(key, THRESHOLDS[key])
+            for key in (
+                "review_min_rating",
+                "review_min_on_time",
+                "review_max_complaints",
+            )
+        )
         today = fields.Date.context_today(self)
         flagged = self.browse()
         for provider in providers:

@@ -90,22 +90,23 @@ class CareElderVisitDuty(models.Model):
                 [tier, category.id, now - timedelta(days=days)],
             )
             elders |= self.browse(row[0] for row in self.env.cr.fetchall())
-        orders = Order.browse()
-        for elder in elders:
-            if not (elder.street or elder.city):
-                elder.message_post(
-                    body=_("No caring visit planned: the archive has no address."),
-                    message_type="notification",
-                )
-                continue
-            orders |= Order.create(
+        homeless = elders.filtered(lambda e: not (e.street or e.city))
+        for elder in homeless:
+            elder.message_post(
+                body=_("No caring visit planned: the archive has no address."),
+                message_type="notification",
+            )
+        orders = Order.create(
+            [
                 {
                     "care_elder_id": elder.id,
                     "care_category_id": category.id,
                     "request_early": now,
                     "request_late": now + timedelta(days=window_days),
                 }
-            )
+                for elder in elders - homeless
+            ]
+        )
         return orders
 
 

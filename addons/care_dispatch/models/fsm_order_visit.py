@@ -120,15 +120,21 @@ class FsmOrderVisit(models.Model):
         return super().write(vals)
 
     # ------------------------------------------------------------------
-    # Callback (回访)
+    # Settings (care_dispatch.* parameters, see res.config.settings)
     # ------------------------------------------------------------------
+    @api.model
     def _care_setting(self, key, default):
+        """The ``care_dispatch.<key>`` parameter, of the type of ``default``
+        (the default when unset or unreadable)."""
         value = self.env["ir.config_parameter"].sudo().get_param(f"care_dispatch.{key}")
         try:
-            return int(value) if value not in (None, False, "") else default
+            return type(default)(value) if value not in (None, False, "") else default
         except ValueError:
             return default
 
+    # ------------------------------------------------------------------
+    # Callback (回访)
+    # ------------------------------------------------------------------
     def _care_plan_callback(self):
         """A callback activity for the call centre, for the sampled orders."""
         share = self._care_setting("callback_share", 100)
