@@ -32,5 +32,10 @@
     "demo": [
         "demo/care_dispatch_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "care_dispatch/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

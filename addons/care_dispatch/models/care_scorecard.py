@@ -34,7 +34,8 @@ class CareProviderScorecard(models.Model):
     score_evidence = fields.Float(
         "Evidence complete (%)",
         readonly=True,
-        help="Completed visits with check-in, check-out and a photo.",
+        help="Completed visits that still have the evidence their service asks "
+        "for (check-in and check-out, photo, signature).",
     )
     needs_review = fields.Boolean(
         "To review",
@@ -53,8 +54,7 @@ class CareProviderScorecard(models.Model):
         providers = self.search([("state", "in", ("approved", "suspended"))])
         if not providers:
             return providers
-        self.env["fsm.order"].flush_model()
-        self.env["care.callback"].flush_model()
+        self.env.flush_all()  # orders, categories, photos, callbacks
         cr = self.env.cr
         cr.execute(
             """
@@ -66,15 +66,25 @@ class CareProviderScorecard(models.Model):
                    COUNT(*) FILTER (WHERE o.care_checkin_at IS NOT NULL
                                      AND (o.request_late IS NULL
                                           OR o.care_checkin_at <= o.request_late)),
-                   COUNT(*) FILTER (WHERE s.is_closed AND s.id != %(cancelled)s
-                                     AND o.care_checkin_at IS NOT NULL
-                                     AND o.care_checkout_at IS NOT NULL
-                                     AND EXISTS (SELECT 1 FROM ir_attachment a
-                                                  WHERE a.res_model = 'fsm.order'
-                                                    AND a.res_id = o.id
-                                                    AND a.mimetype LIKE 'image/%%'))
+                   COUNT(*) FILTER (
+                       WHERE s.is_closed AND s.id != %(cancelled)s
+                         AND (NOT COALESCE(c.needs_checkin, FALSE)
+                              OR (o.care_checkin_at IS NOT NULL
+                                  AND o.care_checkout_at IS NOT NULL))
+                         AND (NOT COALESCE(c.needs_photo, FALSE)
+                              OR EXISTS (SELECT 1 FROM ir_attachment a
+                                          WHERE a.res_model = 'fsm.order'
+                                            AND a.res_id = o.id
+                                            AND a.res_field IS NULL
+                                            AND a.mimetype LIKE 'image/%%'))
+                         AND (NOT COALESCE(c.needs_signature, FALSE)
+                              OR EXISTS (SELECT 1 FROM ir_attachment a
+                                          WHERE a.res_model = 'fsm.order'
+                                            AND a.res_id = o.id
+                                            AND a.res_field = 'signature')))
               FROM fsm_order o
               JOIN fsm_stage s ON s.id = o.stage_id
+         LEFT JOIN care_service_category c ON c.id = o.care_category_id
              WHERE o.care_provider_id IN %(ids)s
                AND o.care_dispatched_at >= %(since)s
           GROUP BY o.care_provider_id

@@ -51,7 +51,13 @@ class FsmOrder(models.Model):
                 vals.setdefault("scheduled_duration", category.duration)
                 vals.setdefault("care_urgency", category.urgency)
             late = vals.get("request_late")
-            if late and fields.Datetime.to_datetime(late) < now:
+            # ``care_record_past`` lets an import (or the demo data) record
+            # services that already took place; a new request never does.
+            if (
+                late
+                and fields.Datetime.to_datetime(late) < now
+                and not context.get("care_record_past")
+            ):
                 raise ValidationError(
                     _(
                         "The requested window for %(elder)s ended on %(late)s: "
@@ -115,6 +121,13 @@ class FsmOrder(models.Model):
             self.company_id,
             limit=limit,
         )
+
+    def action_care_propose(self):
+        """The ranked providers in a dialog, to dispatch to one of them."""
+        self.ensure_one()
+        if not self.care_category_id:
+            raise UserError(_("Choose the service first: the ranking depends on it."))
+        return self.env["care.dispatch.proposal"]._open_for(self)
 
     def action_care_dispatch(self, provider_id=None):
         """Send the order to a provider (the best proposed one by default)."""

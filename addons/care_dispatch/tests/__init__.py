@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_api,
     test_dispatch,
+    test_i18n,
     test_reports,
     test_ui,
     test_visit,

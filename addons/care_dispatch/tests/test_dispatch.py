@@ -71,6 +71,34 @@ class TestDispatch(DispatchCase):
         self.assertEqual(ranked[-1], full.id, "a full provider comes last")
         self.assertEqual(ranked[0], self.cheap.id)
 
+    def test_proposal_dialog_dispatches_the_chosen_provider(self):
+        order = self.make_order()
+        action = order.with_user(self.agent).action_care_propose()
+        proposal = self.env["care.dispatch.proposal"].browse(action["res_id"])
+        self.assertEqual(
+            proposal.line_ids.mapped("provider_id"), self.cheap | self.good | self.poor
+        )
+        self.assertEqual(proposal.line_ids.mapped("rank"), [1, 2, 3])
+        chosen = proposal.line_ids.filtered(lambda line: line.provider_id == self.good)
+        chosen.with_user(self.agent).action_dispatch()
+        self.assertEqual(order.care_provider_id, self.good)
+        self.assertEqual(
+            order.stage_id, self.env.ref("care_dispatch.fsm_stage_dispatched")
+        )
+        # a second click from a stale dialog does not move it elsewhere
+        other = proposal.line_ids.filtered(lambda line: line.provider_id == self.cheap)
+        with self.assertRaisesRegex(UserError, "already gone to 好服务公司"):
+            other.with_user(self.agent).action_dispatch()
+        self.assertEqual(order.care_provider_id, self.good)
+        # reception does not dispatch
+        with self.assertRaises(AccessError):
+            self.make_order().with_user(self.receptionist).action_care_propose()
+        # no service, no ranking
+        with self.assertRaisesRegex(UserError, "Choose the service first"):
+            self.env["fsm.order"].create(
+                {"location_id": order.location_id.id}
+            ).action_care_propose()
+
     def test_lapsed_qualification_blocks_dispatch(self):
         nurse = self.make_provider("康复公司", rating=4, categories=self.rehab)
         order = self.make_order(category=self.rehab)

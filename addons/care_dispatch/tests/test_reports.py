@@ -87,6 +87,28 @@ class TestReports(DispatchCase):
         ranked = [r["provider_id"] for r in self.make_order().care_propose_providers()]
         self.assertLess(ranked.index(self.good.id), ranked.index(self.poor.id))
 
+    def test_scorecard_evidence_follows_the_service(self):
+        self.visit(self.good)
+        lost = self.visit(self.good)
+        photo = self.env["ir.attachment"].search(
+            [("res_model", "=", "fsm.order"), ("res_id", "=", lost.id)]
+        )
+        self.assertEqual(len(photo), 1)
+        photo.unlink()  # the photo went missing after completion
+        # a signature is not the photo housekeeping asks for
+        lost.signature = PNG
+        Provider = self.env["care.provider"]
+        Provider._cron_update_scorecards()
+        self.assertAlmostEqual(self.good.score_evidence, 50.0)
+        # a service that asks for no photo is complete without one
+        self.housekeeping.needs_photo = False
+        Provider._cron_update_scorecards()
+        self.assertAlmostEqual(self.good.score_evidence, 100.0)
+        # ... and one that asks for a signature is not complete without it
+        self.housekeeping.needs_signature = True
+        Provider._cron_update_scorecards()
+        self.assertAlmostEqual(self.good.score_evidence, 50.0)
+
     def test_service_report_and_response_times(self):
         orders = self.visit(self.good) | self.visit(self.good, late=True)
         Report = self.env["care.service.report"].with_user(self.coordinator)

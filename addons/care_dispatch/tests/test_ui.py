@@ -55,3 +55,19 @@ class TestScreens(DispatchCase, HttpCase):
 
     def test_settings_open(self):
         self.open("/odoo/settings#elder_crm", self.env.ref("base.user_admin"))
+
+    def test_tour_dispatches_from_the_board(self):
+        self.elder.name = "巡检测试老人"
+        self.make_provider("外区服务公司", rating=5.0, territory=self.elsewhere)
+        order = self.make_order()
+        self.start_tour(
+            "/odoo/action-care_dispatch.fsm_order_action_care",
+            "care_dispatch_board",
+            login=self.agent.login,
+        )
+        order.invalidate_recordset()
+        self.assertEqual(order.care_provider_id, self.good)
+        self.assertEqual(
+            order.stage_id, self.env.ref("care_dispatch.fsm_stage_dispatched")
+        )
+        self.assertTrue(order.care_dispatched_at)
