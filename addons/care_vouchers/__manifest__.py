@@ -1,0 +1,26 @@
+{
+    "name": "Care Vouchers (服务券)",
+    "summary": "Government service vouchers: programmes, elder entitlements, one "
+    "ledger for every balance, monthly issuance, roll-over, redemption on "
+    "completed service orders",
+    "version": "18.0.1.0.0",
+    "category": "Services/Elder Care",
+    "author": "Elder Care CRM Suite",
+    "license": "LGPL-3",
+    "depends": ["care_dispatch", "account"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/care_vouchers_security.xml",
+        "data/ir_cron_data.xml",
+        "views/care_voucher_programme_views.xml",
+        "views/care_voucher_entitlement_views.xml",
+        "views/care_voucher_line_views.xml",
+        "views/care_elder_views.xml",
+        "views/fsm_order_views.xml",
+        "views/care_vouchers_menus.xml",
+    ],
+    "demo": [
+        "demo/care_vouchers_demo.xml",
+    ],
+    "installable": True,
+}

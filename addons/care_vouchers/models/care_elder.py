@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class CareElder(models.Model):
+    _inherit = "care.elder"
+
+    care_voucher_entitlement_ids = fields.One2many(
+        "care.voucher.entitlement", "elder_id", "Voucher entitlements"
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"state", "subsidy_category_ids"} & set(vals):
+            # ending is automatic when the elder no longer qualifies
+            self.env["care.voucher.entitlement"].sudo().search(
+                [("elder_id", "in", self.ids), ("state", "!=", "ended")]
+            )._end_ineligible()
+        return result

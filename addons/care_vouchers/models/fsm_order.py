@@ -1,0 +1,294 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_round
+
+from .care_voucher_programme import month_start
+
+VOUCHER_STATES = [
+    ("none", "No voucher"),
+    ("booked", "Booked"),
+    ("waiting_evidence", "Waiting for evidence"),
+    ("redeemed", "Redeemed"),
+    ("reversed", "Reversed"),
+]
+
+
+class FsmOrder(models.Model):
+    _inherit = "fsm.order"
+
+    care_price = fields.Monetary(
+        "Price",
+        compute="_compute_care_price",
+        store=True,
+        readonly=False,
+        currency_field="care_currency_id",
+        help="The provider's contract price for the service (the catalogue's "
+        "when it has none).",
+    )
+    care_currency_id = fields.Many2one(related="company_id.currency_id")
+    care_voucher_entitlement_id = fields.Many2one(
+        "care.voucher.entitlement",
+        "Voucher",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    care_voucher_state = fields.Selection(
+        VOUCHER_STATES,
+        "Voucher state",
+        default="none",
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+    care_voucher_amount = fields.Monetary(
+        "Paid by voucher", readonly=True, copy=False, currency_field="care_currency_id"
+    )
+    care_copay_amount = fields.Monetary(
+        "Co-payment", readonly=True, copy=False, currency_field="care_currency_id"
+    )
+    care_voucher_warning = fields.Char(compute="_compute_care_voucher_warning")
+
+    @api.depends("care_provider_id", "care_category_id")
+    def _compute_care_price(self):
+        for order in self:
+            if order.care_provider_id and order.care_category_id:
+                order.care_price = order.care_provider_id._price_for(
+                    order.care_category_id
+                )
+            elif order.care_category_id:
+                order.care_price = order.care_category_id.price
+            else:
+                order.care_price = 0.0
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        orders = super().create(vals_list)
+        orders._care_voucher_book()
+        return orders
+
+    def _care_voucher_book(self):
+        """Which entitlement will pay (none, or the first programme covering
+        the service); only while the order is not settled on the ledger."""
+        for order in self.filtered(
+            lambda o: o.care_voucher_state in ("none", "booked")
+        ):
+            entitlement = order._care_find_entitlement()
+            values = {
+                "care_voucher_entitlement_id": entitlement.id,
+                "care_voucher_state": "booked" if entitlement else "none",
+            }
+            if (
+                order.care_voucher_entitlement_id != entitlement
+                or order.care_voucher_state != values["care_voucher_state"]
+            ):
+                super(FsmOrder, order).write(values)
+
+    def _care_find_entitlement(self):
+        self.ensure_one()
+        if not (self.care_elder_id and self.care_category_id):
+            return self.env["care.voucher.entitlement"]
+        day = fields.Date.context_today(
+            self, self.scheduled_date_start or self.request_early or None
+        )
+        candidates = (
+            self.env["care.voucher.entitlement"]
+            .sudo()
+            .search(
+                [
+                    ("elder_id", "=", self.care_elder_id.id),
+                    ("state", "=", "active"),
+                    (
+                        "programme_id.service_category_ids",
+                        "in",
+                        self.care_category_id.ids,
+                    ),
+                    ("date_start", "<=", day),
+                    "|",
+                    ("date_end", "=", False),
+                    ("date_end", ">=", day),
+                ]
+            )
+        )
+        return candidates.sorted(lambda e: (e.programme_id.sequence, e.id))[:1]
+
+    @api.depends("care_voucher_entitlement_id", "care_price", "care_voucher_state")
+    def _compute_care_voucher_warning(self):
+        for order in self:
+            entitlement = order.care_voucher_entitlement_id.sudo()
+            entitlement.invalidate_recordset(["balance", "month_booked"])
+            order.care_voucher_warning = False
+            if order.care_voucher_state != "booked" or not entitlement:
+                continue
+            share = order.care_price * entitlement.programme_id.covered_share / 100.0
+            others = entitlement.month_booked
+            if order._origin and order._origin.care_voucher_state == "booked":
+                others -= order._origin.care_price * (
+                    entitlement.programme_id.covered_share / 100.0
+                )
+            left = entitlement.balance - others
+            if share > left + 0.005:
+                order.care_voucher_warning = _(
+                    "The voucher balance (%(balance)s, %(booked)s already booked) "
+                    "does not cover this service's share (%(share)s): the elder "
+                    "pays the difference.",
+                    balance=round(entitlement.balance, 2),
+                    booked=round(others, 2),
+                    share=round(share, 2),
+                )
+
+    # ------------------------------------------------------------------
+    # Redemption
+    # ------------------------------------------------------------------
+    def write(self, vals):
+        stage = vals.get("stage_id") and self.env["fsm.stage"].browse(vals["stage_id"])
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
+        done = self.browse()
+        if stage and stage.is_closed and stage != cancelled:
+            done = self.filtered(lambda o: not o.is_closed)
+        undone = self.browse()
+        if stage and (stage == cancelled or not stage.is_closed):
+            undone = self.filtered(lambda o: o.care_voucher_state == "redeemed")
+        result = super().write(vals)
+        if {"care_elder_id", "care_category_id", "scheduled_date_start"} & set(vals):
+            self._care_voucher_book()
+        if done:
+            done._care_voucher_redeem()
+        if undone:
+            undone._care_voucher_reverse(_("Order cancelled or reopened"))
+        return result
+
+    def action_care_voucher_redeem(self):
+        """Redeem the completed orders still waiting (evidence now complete).
+
+        Callable over XML-RPC; returns {order_id: amount paid by voucher}."""
+        # "none": done before the entitlement was approved (retroactive approval)
+        waiting = self.filtered(
+            lambda o: (
+                o.is_closed
+                and o.stage_id != self.env.ref("fieldservice.fsm_stage_cancelled")
+                and o.care_voucher_state in ("none", "booked", "waiting_evidence")
+            )
+        )
+        if not self.env.user.has_group("elder_crm.group_care_finance"):
+            raise UserError(_("Only finance can redeem a voucher by hand."))
+        # finance settles vouchers without being a field-service user
+        waiting.sudo()._care_voucher_redeem()
+        return {order.id: order.care_voucher_amount for order in self}
+
+    def action_care_voucher_dispute(self):
+        """Finance disputes a redeemed service: the voucher is given back."""
+        if not self.env.user.has_group("elder_crm.group_care_finance"):
+            raise UserError(_("Only finance can dispute a redeemed service."))
+        self.sudo()._care_voucher_reverse(_("Disputed"))
+        return True
+
+    def _care_voucher_redeem(self):
+        Line = self.env["care.voucher.line"]
+        for order in self:
+            if order.care_voucher_state == "waiting_evidence":
+                super(FsmOrder, order).write({"care_voucher_state": "booked"})
+            order._care_voucher_book()  # the entitlement of today
+            entitlement = order.care_voucher_entitlement_id.sudo()
+            if not entitlement or order.care_voucher_state != "booked":
+                if order.care_voucher_state == "none":
+                    order.care_copay_amount = order.care_price
+                continue
+            missing = order._care_missing_evidence()
+            if missing:
+                order.care_voucher_state = "waiting_evidence"
+                order.message_post(
+                    body=Markup("<p>%s</p>")
+                    % _("Voucher not redeemed: %s missing.", _(", ").join(missing)),
+                    message_type="notification",
+                )
+                continue
+            programme = entitlement.programme_id
+            period = month_start(
+                fields.Date.context_today(
+                    order, order.date_end or fields.Datetime.now()
+                )
+            )
+            if programme.closed_until and programme.closed_until >= period:
+                order.write(
+                    {
+                        "care_voucher_state": "none",
+                        "care_copay_amount": order.care_price,
+                    }
+                )
+                order.message_post(
+                    body=Markup("<p>%s</p>")
+                    % _(
+                        "%(programme)s is closed for %(month)s: this service is not "
+                        "paid by voucher.",
+                        programme=programme.name,
+                        month=period.strftime("%Y-%m"),
+                    ),
+                    message_type="notification",
+                )
+                continue
+            entitlement._lock()
+            covered = order._care_voucher_cover(entitlement, period)
+            if covered > 0:
+                Line._post(
+                    entitlement,
+                    "redeem",
+                    -covered,
+                    period,
+                    order_id=order.id,
+                    provider_id=order.care_provider_id.id,
+                    name=order.name,
+                )
+            order.write(
+                {
+                    "care_voucher_state": "redeemed",
+                    "care_voucher_amount": covered,
+                    "care_copay_amount": order.care_price - covered,
+                }
+            )
+
+    def _care_voucher_cover(self, entitlement, period):
+        """min(balance, price × covered share, what the monthly cap leaves)."""
+        self.ensure_one()
+        programme = entitlement.programme_id
+        self.env["care.voucher.line"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT COALESCE(SUM(amount), 0),
+                   COALESCE(SUM(amount) FILTER (WHERE period <= %(period)s), 0),
+                   COALESCE(-SUM(amount) FILTER (WHERE period = %(period)s
+                                                  AND kind IN ('redeem', 'reverse')), 0)
+              FROM care_voucher_line
+             WHERE entitlement_id = %(entitlement)s
+            """,
+            {"entitlement": entitlement.id, "period": period},
+        )
+        total, through_period, redeemed = self.env.cr.fetchone()
+        available = min(total, through_period)
+        share = self.care_price * programme.covered_share / 100.0
+        candidates = [available, share]
+        if programme.monthly_cap:
+            candidates.append(programme.monthly_cap - redeemed)
+        covered = float_round(
+            max(min(candidates), 0.0), precision_rounding=self.care_currency_id.rounding
+        )
+        return covered
+
+    def _care_voucher_reverse(self, reason):
+        Line = self.env["care.voucher.line"].sudo()
+        for order in self.filtered(lambda o: o.care_voucher_state == "redeemed"):
+            lines = Line.search(
+                [("order_id", "=", order.id), ("kind", "=", "redeem")]
+            ).filtered(
+                lambda line: not Line.search_count([("reversed_line_id", "=", line.id)])
+            )
+            lines.action_reverse(reason)
+            order.write(
+                {
+                    "care_voucher_state": "reversed",
+                    "care_voucher_amount": 0.0,
+                    "care_copay_amount": 0.0,
+                }
+            )
