@@ -28,7 +28,7 @@ import random
 import sys
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -257,7 +257,7 @@ def parallel(registry, programme_id, args, rng):
                         env["fsm.order"].browse(order_id).action_complete()
                         cr.commit()
                         break
-                    except Exception as error:  # noqa: BLE001
+                    except Exception as error:
                         cr.rollback()
                         if "could not serialize" not in str(error):
                             errors.append(repr(error))

@@ -9,6 +9,7 @@
     "license": "LGPL-3",
     "depends": ["care_dispatch", "account"],
     "data": [
+        "security/care_vouchers_groups.xml",
         "security/ir.model.access.csv",
         "security/care_vouchers_security.xml",
         "data/ir_cron_data.xml",
@@ -17,6 +18,7 @@
         "views/care_voucher_line_views.xml",
         "views/care_elder_views.xml",
         "views/fsm_order_views.xml",
+        "views/care_voucher_settle_views.xml",
         "views/care_vouchers_menus.xml",
     ],
     "demo": [

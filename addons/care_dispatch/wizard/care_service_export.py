@@ -53,6 +53,10 @@ class CareServiceExport(models.TransientModel):
 
     def _rows(self):
         """Header and rows (plain values), in the user's language."""
+        return self._rows_for(self._orders())
+
+    def _rows_for(self, orders):
+        """Header and one row per order of ``orders``."""
         header = [
             _("Order"),
             _("Elder"),
@@ -71,7 +75,6 @@ class CareServiceExport(models.TransientModel):
             _("Satisfaction"),
             _("Complaint"),
         ]
-        orders = self._orders()
         yes, no = _("Yes"), _("No")
         rows = []
         for order in orders:
@@ -104,11 +107,8 @@ class CareServiceExport(models.TransientModel):
             )
         return header, rows
 
-    def action_export(self):
-        self.ensure_one()
-        header, rows = self._rows()
-        if not rows:
-            raise UserError(_("No completed service in this period."))
+    def _xlsx(self, header, rows):
+        """The sheet as bytes (times in the user's time zone)."""
         stream = io.BytesIO()
         book = xlsxwriter.Workbook(stream, {"in_memory": True, "remove_timezone": True})
         sheet = book.add_worksheet(_("Service records"))
@@ -130,9 +130,16 @@ class CareServiceExport(models.TransientModel):
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, len(header) - 1, 16)
         book.close()
+        return stream.getvalue()
+
+    def action_export(self):
+        self.ensure_one()
+        header, rows = self._rows()
+        if not rows:
+            raise UserError(_("No completed service in this period."))
         self.write(
             {
-                "file": base64.b64encode(stream.getvalue()),
+                "file": base64.b64encode(self._xlsx(header, rows)),
                 "filename": f"service_records_{self.date_from}_{self.date_to}.xlsx",
             }
         )

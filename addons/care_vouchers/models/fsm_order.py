@@ -246,6 +246,8 @@ class FsmOrder(models.Model):
                     "care_voucher_state": "redeemed",
                     "care_voucher_amount": covered,
                     "care_copay_amount": order.care_price - covered,
+                    "care_voucher_period": period,
+                    "care_settlement_state": "draft" if covered > 0 else False,
                 }
             )
 
@@ -279,6 +281,15 @@ class FsmOrder(models.Model):
     def _care_voucher_reverse(self, reason):
         Line = self.env["care.voucher.line"].sudo()
         for order in self.filtered(lambda o: o.care_voucher_state == "redeemed"):
+            if order.care_settlement_state in ("claimed", "settled"):
+                raise UserError(
+                    _(
+                        "%(order)s is already claimed from the funding body: issue a "
+                        "credit note on %(claim)s first.",
+                        order=order.name,
+                        claim=order.care_claim_move_id.display_name,
+                    )
+                )
             lines = Line.search(
                 [("order_id", "=", order.id), ("kind", "=", "redeem")]
             ).filtered(
@@ -290,5 +301,8 @@ class FsmOrder(models.Model):
                     "care_voucher_state": "reversed",
                     "care_voucher_amount": 0.0,
                     "care_copay_amount": 0.0,
+                    "care_settlement_state": "deducted"
+                    if order.care_settlement_state
+                    else False,
                 }
             )

@@ -1,1 +1,1 @@
-from . import test_concurrency, test_ledger, test_redemption
+from . import test_concurrency, test_ledger, test_redemption, test_settlement

@@ -1,0 +1,1 @@
+from . import care_service_export, care_voucher_settle

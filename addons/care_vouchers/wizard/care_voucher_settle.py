@@ -1,0 +1,215 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.care_voucher_programme import month_start
+
+
+class CareVoucherSettle(models.TransientModel):
+    """A month's redeemed services: claimed from the funding bodies as
+    customer invoices, then settled with the providers as vendor bills."""
+
+    _name = "care.voucher.settle"
+    _description = "Voucher Settlement"
+
+    period = fields.Date(
+        "Month",
+        required=True,
+        default=lambda self: (
+            month_start(fields.Date.context_today(self)) - relativedelta(months=1)
+        ),
+    )
+    kind = fields.Selection(
+        [("claim", "Claims to the funding bodies"), ("bill", "Provider bills")],
+        required=True,
+        default="claim",
+    )
+    programme_ids = fields.Many2many(
+        "care.voucher.programme",
+        string="Programmes",
+        help="Empty: every programme.",
+    )
+    by_street = fields.Boolean(
+        "One claim per street office", help="When the bureau settles per street (街道)."
+    )
+    verify_first = fields.Boolean(
+        "Verify the month's services first",
+        default=True,
+        help="Services with their evidence are verified, the others deducted.",
+    )
+
+    @api.onchange("period")
+    def _onchange_period(self):
+        if self.period:
+            self.period = month_start(self.period)
+
+    def _orders(self):
+        self.ensure_one()
+        domain = [
+            ("care_voucher_state", "=", "redeemed"),
+            ("care_voucher_period", "=", month_start(self.period)),
+            ("company_id", "=", self.env.company.id),
+        ]
+        if self.programme_ids:
+            domain.append(
+                (
+                    "care_voucher_entitlement_id.programme_id",
+                    "in",
+                    self.programme_ids.ids,
+                )
+            )
+        return self.env["fsm.order"].sudo().search(domain, order="date_end, id")
+
+    def action_create(self):
+        self.ensure_one()
+        self.env["fsm.order"]._care_check_finance()
+        orders = self._orders()
+        if self.verify_first:
+            orders.filtered(
+                lambda o: o.care_settlement_state == "draft"
+            ).action_care_settlement_verify()
+        if self.kind == "claim":
+            moves = self._create_claims(
+                orders.filtered(lambda o: o.care_settlement_state == "verified")
+            )
+        else:
+            moves = self._create_bills(
+                orders.filtered(lambda o: o.care_settlement_state == "claimed")
+            )
+        if not moves:
+            raise UserError(
+                _(
+                    "Nothing to claim for %(month)s: no verified service paid by "
+                    "voucher is waiting.",
+                    month=self.period.strftime("%Y-%m"),
+                )
+                if self.kind == "claim"
+                else _(
+                    "Nothing to settle for %(month)s: no claimed service is waiting "
+                    "for its provider's bill.",
+                    month=self.period.strftime("%Y-%m"),
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Voucher claims")
+            if self.kind == "claim"
+            else _("Provider bills"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", moves.ids)],
+        }
+
+    def _line(self, order, account):
+        hours = (
+            (order.care_checkout_at - order.care_checkin_at).total_seconds() / 3600
+            if order.care_checkin_at and order.care_checkout_at
+            else 0.0
+        )
+        day = fields.Date.context_today(self, order.date_end) if order.date_end else ""
+        return {
+            "name": " · ".join(
+                str(part)
+                for part in (
+                    order.name,
+                    order.care_elder_id.name,
+                    order.care_category_id.name,
+                    day,
+                    _("%s h", round(hours, 2)),
+                )
+                if part
+            ),
+            "quantity": 1,
+            "price_unit": order.care_voucher_amount,
+            "account_id": account.id,
+            "tax_ids": [(6, 0, [])],
+            "care_order_id": order.id,
+        }
+
+    def _create_claims(self, orders):
+        company = self.env.company
+        journal, account = company._care_voucher_journal("sale")
+        groups = defaultdict(lambda: self.env["fsm.order"].sudo())
+        for order in orders:
+            programme = order.care_voucher_entitlement_id.programme_id
+            street = order.care_elder_id.street_office_id if self.by_street else False
+            groups[programme, street] |= order
+        Move = self.env["account.move"].sudo()
+        moves = Move
+        last_day = month_start(self.period) + relativedelta(months=1, days=-1)
+        for (programme, street), group in groups.items():
+            ref = " ".join(
+                part
+                for part in (
+                    programme.code or programme.name,
+                    self.period.strftime("%Y-%m"),
+                    street and street.name,
+                )
+                if part
+            )
+            move = Move.create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": programme.funding_partner_id.id,
+                    "journal_id": journal.id,
+                    "invoice_date": last_day,
+                    "ref": ref,
+                    "invoice_line_ids": [(0, 0, self._line(o, account)) for o in group],
+                }
+            )
+            self._attach_records(move, group, ref)
+            group.write(
+                {"care_settlement_state": "claimed", "care_claim_move_id": move.id}
+            )
+            moves |= move
+        return moves
+
+    def _create_bills(self, orders):
+        company = self.env.company
+        journal, account = company._care_voucher_journal("purchase")
+        groups = defaultdict(lambda: self.env["fsm.order"].sudo())
+        for order in orders:
+            groups[order.care_provider_id] |= order
+        Move = self.env["account.move"].sudo()
+        moves = Move
+        last_day = month_start(self.period) + relativedelta(months=1, days=-1)
+        for provider, group in groups.items():
+            if not provider:
+                continue  # a volunteer's visit: nobody to pay
+            partner = provider.partner_id
+            move = Move.create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": last_day,
+                    "ref": _("Vouchers %s", self.period.strftime("%Y-%m")),
+                    "invoice_payment_term_id": partner.property_supplier_payment_term_id.id,
+                    "invoice_line_ids": [(0, 0, self._line(o, account)) for o in group],
+                }
+            )
+            group.write(
+                {"care_settlement_state": "settled", "care_bill_move_id": move.id}
+            )
+            moves |= move
+        return moves
+
+    def _attach_records(self, move, orders, ref):
+        export = (
+            self.env["care.service.export"]
+            .sudo()
+            .create({"date_from": self.period, "date_to": self.period})
+        )
+        header, rows = export._rows_for(orders.sudo())
+        self.env["ir.attachment"].sudo().create(
+            {
+                "name": _("Service records %s.xlsx", ref),
+                "res_model": "account.move",
+                "res_id": move.id,
+                "raw": export._xlsx(header, rows),
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
