@@ -12,6 +12,9 @@ within the year). Then time:
 * reconciliation: the month-end reconciliation over the whole ledger, as the
   ledger's pivot reads it (``read_group`` by programme, kind and month), as
   finance with record rules;
+* report_month: the reconciliation report (``care.voucher.report``, the SQL
+  view) of one month by community, as finance: what the printed statement
+  reads;
 * close_month: ``_close_month()`` of December (expires every balance);
 * balance: one elder's balance and this month's burn-down as an agent sees
   it (``read`` of balance / issued / redeemed / booked), random elders;
@@ -157,6 +160,25 @@ def measure_reads(env, programme, args, rng):
         reconciliation()
         times.append((time.perf_counter() - began) * 1000)
     results["reconciliation"] = stats(times)
+
+    Report = env(user=finance.id)["care.voucher.report"]
+    last = date(YEAR, args.months, 1)
+
+    def statement():
+        return Report.read_group(
+            [("period", "=", last), ("programme_id", "=", programme.id)],
+            [f"{m}:sum" for m in ("issued", "redeemed", "expired", "outstanding")],
+            ["community_id"],
+            lazy=False,
+        )
+
+    statement()
+    times = []
+    for _run in range(max(5, args.runs // 5)):
+        began = time.perf_counter()
+        statement()
+        times.append((time.perf_counter() - began) * 1000)
+    results["report_month"] = stats(times)
 
     env.cr.execute("SELECT id FROM care_voucher_entitlement")
     ids = [row[0] for row in env.cr.fetchall()]

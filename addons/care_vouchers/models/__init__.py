@@ -1,6 +1,7 @@
 from . import (
     account_move,
     care_elder,
+    care_voucher_card,
     care_voucher_entitlement,
     care_voucher_line,
     care_voucher_programme,

@@ -7,6 +7,9 @@ class CareElder(models.Model):
     care_voucher_entitlement_ids = fields.One2many(
         "care.voucher.entitlement", "elder_id", "Voucher entitlements"
     )
+    care_voucher_card_ids = fields.One2many(
+        "care.voucher.card", "elder_id", "Service cards"
+    )
 
     def write(self, vals):
         result = super().write(vals)

@@ -22,11 +22,14 @@ class CareVoucherLine(models.Model):
     _order = "date desc, id desc"
 
     entitlement_id = fields.Many2one(
-        "care.voucher.entitlement", required=True, index=True, ondelete="restrict"
+        "care.voucher.entitlement", index="btree_not_null", ondelete="restrict"
+    )
+    card_id = fields.Many2one(
+        "care.voucher.card", "Service card", index="btree_not_null", ondelete="restrict"
     )
     elder_id = fields.Many2one("care.elder", "Elder", required=True, index=True)
     programme_id = fields.Many2one(
-        "care.voucher.programme", "Programme", required=True, index=True
+        "care.voucher.programme", "Programme", index="btree_not_null"
     )
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -51,6 +54,12 @@ class CareVoucherLine(models.Model):
             "and no line is zero.",
         ),
         (
+            "one_account",
+            "CHECK((entitlement_id IS NULL) != (card_id IS NULL) "
+            "AND (entitlement_id IS NULL OR programme_id IS NOT NULL))",
+            "A ledger line belongs to one entitlement (with its programme) or one card.",
+        ),
+        (
             "one_reversal",
             "UNIQUE(reversed_line_id)",
             "This line has already been reversed.",
@@ -66,6 +75,11 @@ class CareVoucherLine(models.Model):
                 ON care_voucher_line (entitlement_id, period) WHERE kind = 'issue';
             CREATE UNIQUE INDEX IF NOT EXISTS care_voucher_line_expire_uniq
                 ON care_voucher_line (entitlement_id, period) WHERE kind = 'expire';
+            CREATE UNIQUE INDEX IF NOT EXISTS care_voucher_line_card_issue_uniq
+                ON care_voucher_line (card_id) WHERE kind = 'issue';
+            CREATE INDEX IF NOT EXISTS care_voucher_line_card_idx
+                ON care_voucher_line (card_id, period) INCLUDE (amount)
+             WHERE card_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS care_voucher_line_balance_idx
                 ON care_voucher_line (entitlement_id, period) INCLUDE (amount, kind);
             """
@@ -117,6 +131,25 @@ class CareVoucherLine(models.Model):
             )
         )
 
+    @api.model
+    def _post_card(self, card, kind, amount, period, **extra):
+        """Post one line on a service card (locked by the caller)."""
+        return (
+            self.sudo()
+            .with_context(care_voucher_posting=True)
+            .create(
+                {
+                    "card_id": card.id,
+                    "elder_id": card.elder_id.id,
+                    "company_id": card.company_id.id,
+                    "kind": kind,
+                    "amount": amount,
+                    "period": period,
+                    **extra,
+                }
+            )
+        )
+
     def action_reverse(self, reason=None):
         """Reverse these lines (one reversing line each, never twice)."""
         reversals = self.browse()
@@ -125,9 +158,10 @@ class CareVoucherLine(models.Model):
                 raise ValidationError(_("A reversal is not reversed again."))
             if line.search_count([("reversed_line_id", "=", line.id)]):
                 raise ValidationError(_("This line has already been reversed."))
-            line.entitlement_id._lock()
+            account = line.entitlement_id or line.card_id
+            account._lock()
             if line.amount > 0:
-                balance = line.entitlement_id._balances()[line.entitlement_id.id]
+                balance = account._balances().get(account.id, 0.0)
                 if balance < line.amount:
                     raise ValidationError(
                         _(
@@ -138,8 +172,9 @@ class CareVoucherLine(models.Model):
                             balance=balance,
                         )
                     )
-            reversals |= self._post(
-                line.entitlement_id,
+            post = self._post_card if line.card_id else self._post
+            reversals |= post(
+                account,
                 "reverse",
                 -line.amount,
                 fields.Date.context_today(self),

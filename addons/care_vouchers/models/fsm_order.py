@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
 from .care_voucher_programme import month_start
@@ -50,6 +50,48 @@ class FsmOrder(models.Model):
         "Co-payment", readonly=True, copy=False, currency_field="care_currency_id"
     )
     care_voucher_warning = fields.Char(compute="_compute_care_voucher_warning")
+    care_card_id = fields.Many2one(
+        "care.voucher.card",
+        "Service card",
+        index="btree_not_null",
+        domain="[('elder_id', '=', care_elder_id), ('state', '=', 'active')]",
+        help="A prepaid service card of the elder paying their share.",
+    )
+    care_card_amount = fields.Monetary(
+        "Paid by card", readonly=True, copy=False, currency_field="care_currency_id"
+    )
+    care_card_discount = fields.Monetary(
+        "Card discount", readonly=True, copy=False, currency_field="care_currency_id"
+    )
+
+    @api.constrains(
+        "care_card_id", "care_elder_id", "scheduled_date_start", "request_early"
+    )
+    def _check_care_card(self):
+        for order in self.filtered("care_card_id"):
+            card = order.care_card_id.sudo()
+            day = fields.Date.context_today(
+                order, order.scheduled_date_start or order.request_early or None
+            )
+            if card.elder_id != order.care_elder_id:
+                raise ValidationError(
+                    _(
+                        "Card %(card)s belongs to %(holder)s, not to %(elder)s.",
+                        card=card.name,
+                        holder=card.elder_id.name or _("nobody yet"),
+                        elder=order.care_elder_id.name,
+                    )
+                )
+            if not card._usable_on(day):
+                raise ValidationError(
+                    _(
+                        "Card %(card)s cannot pay on %(day)s: it is not active or "
+                        "expired on %(expiry)s.",
+                        card=card.name,
+                        day=day,
+                        expiry=card.date_expiry,
+                    )
+                )
 
     @api.depends("care_provider_id", "care_category_id")
     def _compute_care_price(self):
@@ -150,14 +192,18 @@ class FsmOrder(models.Model):
             done = self.filtered(lambda o: not o.is_closed)
         undone = self.browse()
         if stage and (stage == cancelled or not stage.is_closed):
-            undone = self.filtered(lambda o: o.care_voucher_state == "redeemed")
+            undone = self.filtered(
+                lambda o: o.care_voucher_state == "redeemed" or o.care_card_amount
+            )
         result = super().write(vals)
         if {"care_elder_id", "care_category_id", "scheduled_date_start"} & set(vals):
             self._care_voucher_book()
         if done:
             done._care_voucher_redeem()
+            done._care_card_redeem()
         if undone:
             undone._care_voucher_reverse(_("Order cancelled or reopened"))
+            undone._care_card_reverse(_("Order cancelled or reopened"))
         return result
 
     def action_care_voucher_redeem(self):
@@ -176,6 +222,7 @@ class FsmOrder(models.Model):
             raise UserError(_("Only finance can redeem a voucher by hand."))
         # finance settles vouchers without being a field-service user
         waiting.sudo()._care_voucher_redeem()
+        waiting.sudo()._care_card_redeem()
         return {order.id: order.care_voucher_amount for order in self}
 
     def action_care_voucher_dispute(self):
@@ -183,6 +230,7 @@ class FsmOrder(models.Model):
         if not self.env.user.has_group("elder_crm.group_care_finance"):
             raise UserError(_("Only finance can dispute a redeemed service."))
         self.sudo()._care_voucher_reverse(_("Disputed"))
+        self.sudo()._care_card_reverse(_("Disputed"))
         return True
 
     def _care_voucher_redeem(self):
@@ -291,7 +339,11 @@ class FsmOrder(models.Model):
                     )
                 )
             lines = Line.search(
-                [("order_id", "=", order.id), ("kind", "=", "redeem")]
+                [
+                    ("order_id", "=", order.id),
+                    ("kind", "=", "redeem"),
+                    ("entitlement_id", "!=", False),
+                ]
             ).filtered(
                 lambda line: not Line.search_count([("reversed_line_id", "=", line.id)])
             )
@@ -306,3 +358,79 @@ class FsmOrder(models.Model):
                     else False,
                 }
             )
+
+    # ------------------------------------------------------------------
+    # Service cards (服务代金卡): the elder's share, after the voucher
+    # ------------------------------------------------------------------
+    def _care_card_redeem(self):
+        Line = self.env["care.voucher.line"]
+        for order in self.filtered(
+            lambda o: (
+                o.care_card_id
+                and not o.care_card_amount
+                and o.care_voucher_state in ("none", "redeemed")
+            )
+        ):
+            card = order.care_card_id.sudo()
+            day = fields.Date.context_today(
+                order, order.date_end or fields.Datetime.now()
+            )
+            if order._care_missing_evidence():
+                continue  # like a voucher: not without the evidence
+            if not card._usable_on(day):
+                order.message_post(
+                    body=Markup("<p>%s</p>")
+                    % _(
+                        "Card %(card)s was not used: not active, or expired on "
+                        "%(expiry)s.",
+                        card=card.name,
+                        expiry=card.date_expiry,
+                    ),
+                    message_type="notification",
+                )
+                continue
+            share = (
+                order.care_copay_amount
+                if order.care_voucher_state == "redeemed"
+                else order.care_price
+            )
+            rounding = order.care_currency_id.rounding
+            due = float_round(
+                share * (100.0 - card.discount_percent) / 100.0,
+                precision_rounding=rounding,
+            )
+            card._lock()
+            balance = card._balances().get(card.id, 0.0)
+            paid = float_round(max(min(balance, due), 0.0), precision_rounding=rounding)
+            if paid > 0:
+                Line._post_card(
+                    card,
+                    "redeem",
+                    -paid,
+                    month_start(day),
+                    order_id=order.id,
+                    provider_id=order.care_provider_id.id,
+                    name=order.name,
+                )
+            order.write(
+                {
+                    "care_card_amount": paid,
+                    "care_card_discount": share - due,
+                    "care_copay_amount": due - paid,
+                }
+            )
+
+    def _care_card_reverse(self, reason):
+        Line = self.env["care.voucher.line"].sudo()
+        for order in self.filtered("care_card_amount"):
+            lines = Line.search(
+                [
+                    ("order_id", "=", order.id),
+                    ("kind", "=", "redeem"),
+                    ("card_id", "!=", False),
+                ]
+            ).filtered(
+                lambda line: not Line.search_count([("reversed_line_id", "=", line.id)])
+            )
+            lines.action_reverse(reason)
+            order.write({"care_card_amount": 0.0, "care_card_discount": 0.0})

@@ -1,1 +1,7 @@
-from . import test_concurrency, test_ledger, test_redemption, test_settlement
+from . import (
+    test_cards,
+    test_concurrency,
+    test_ledger,
+    test_redemption,
+    test_settlement,
+)

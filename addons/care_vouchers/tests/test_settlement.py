@@ -102,3 +102,71 @@ class TestSettlement(VoucherCase):
         self.assertEqual(order.care_settlement_state, "draft")
         # finance bills and invoices in Invoicing
         self.assertTrue(self.finance.has_group("account.group_account_invoice"))
+
+    def test_reconciliation_report_and_statement(self):
+        done = self.done_order()  # 35 by voucher, 35 co-paid
+        deducted = self.done_order()  # 35 by voucher, deducted at verification
+        deducted.signature = False
+        self.env["ir.attachment"].search(
+            [("res_model", "=", "fsm.order"), ("res_id", "=", deducted.id)]
+        ).unlink()
+        Report = self.env["care.voucher.report"].with_user(self.finance)
+        measures = ["issued", "redeemed", "expired", "outstanding", "copay", "deducted"]
+        self.settle("claim")  # verifies: the second is deducted
+        [row] = Report.read_group(
+            [("programme_id", "=", self.programme.id)],
+            [f"{m}:sum" for m in measures],
+            [],
+        )
+        figures = {m: row[m] for m in measures}
+        ledger = sum(
+            self.env["care.voucher.line"]
+            .search([("programme_id", "=", self.programme.id)])
+            .mapped("amount")
+        )
+        self.assertEqual(
+            figures,
+            {
+                "issued": 100.0,
+                "redeemed": 35.0,  # 35 + 35, less the 35 given back
+                "expired": 0.0,
+                "outstanding": 65.0,
+                "copay": 35.0,
+                "deducted": 35.0,
+            },
+        )
+        self.assertEqual(figures["outstanding"], ledger)
+        self.assertEqual(done.care_copay_amount, 35.0)
+        by_category = Report.read_group(
+            [("programme_id", "=", self.programme.id), ("issued", ">", 0)],
+            ["issued:sum"],
+            ["subsidy_category_id"],
+        )
+        self.assertEqual(by_category[0]["subsidy_category_id"][0], self.age_80.id)
+
+        wizard = (
+            self.env["care.voucher.settle"]
+            .with_user(self.finance)
+            .create(
+                {
+                    "period": self.this_month,
+                    "programme_ids": [(6, 0, self.programme.ids)],
+                }
+            )
+        )
+        [statement] = wizard._statement()
+        self.assertEqual(statement["total"]["redeemed"], 35.0)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("care_vouchers.report_voucher_statement", wizard.ids)[0]
+            .decode()
+        )
+        self.assertIn(self.programme.name, html)
+        self.assertIn(self.bureau.name, html)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("care_vouchers.report_voucher_statement", wizard.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))

@@ -65,20 +65,7 @@ class CareVoucherSettle(models.TransientModel):
 
     def action_create(self):
         self.ensure_one()
-        self.env["fsm.order"]._care_check_finance()
-        orders = self._orders()
-        if self.verify_first:
-            orders.filtered(
-                lambda o: o.care_settlement_state == "draft"
-            ).action_care_settlement_verify()
-        if self.kind == "claim":
-            moves = self._create_claims(
-                orders.filtered(lambda o: o.care_settlement_state == "verified")
-            )
-        else:
-            moves = self._create_bills(
-                orders.filtered(lambda o: o.care_settlement_state == "claimed")
-            )
+        moves = self._settle()
         if not moves:
             raise UserError(
                 _(
@@ -102,6 +89,82 @@ class CareVoucherSettle(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", moves.ids)],
         }
+
+    @api.model
+    def settle_month(self, period, kind, programme_ids=None):
+        """Claim (``claim``) or bill (``bill``) the month of ``period``.
+
+        Callable over XML-RPC by finance; returns the ids of the invoices or
+        bills created."""
+        wizard = self.create(
+            {
+                "period": month_start(period),
+                "kind": kind,
+                "programme_ids": [(6, 0, programme_ids or [])],
+            }
+        )
+        return wizard._settle().ids
+
+    def _settle(self):
+        self.ensure_one()
+        self.env["fsm.order"]._care_check_finance()
+        orders = self._orders()
+        if self.verify_first:
+            orders.filtered(
+                lambda o: o.care_settlement_state == "draft"
+            ).action_care_settlement_verify()
+        if self.kind == "claim":
+            moves = self._create_claims(
+                orders.filtered(lambda o: o.care_settlement_state == "verified")
+            )
+        else:
+            moves = self._create_bills(
+                orders.filtered(lambda o: o.care_settlement_state == "claimed")
+            )
+        return moves
+
+    MEASURES = ("issued", "redeemed", "expired", "outstanding", "copay", "deducted")
+
+    def _statement(self):
+        """Per programme: the month's figures by community and in total."""
+        self.ensure_one()
+        domain = [
+            ("period", "=", month_start(self.period)),
+            ("programme_id", "!=", False),
+            ("company_id", "=", self.env.company.id),
+        ]
+        if self.programme_ids:
+            domain.append(("programme_id", "in", self.programme_ids.ids))
+        groups = self.env["care.voucher.report"]._read_group(
+            domain,
+            ["programme_id", "community_id"],
+            [f"{name}:sum" for name in self.MEASURES],
+        )
+        programmes = {}
+        for programme, community, *values in groups:
+            entry = programmes.setdefault(
+                programme,
+                {
+                    "name": programme.name,
+                    "funding": programme.funding_partner_id.name,
+                    "rows": [],
+                    "total": dict.fromkeys(self.MEASURES, 0.0),
+                },
+            )
+            row = dict(zip(self.MEASURES, values, strict=True))
+            row["community"] = community.name or _("No community")
+            entry["rows"].append(row)
+            for name in self.MEASURES:
+                entry["total"][name] += row[name]
+        return [
+            programmes[p] for p in sorted(programmes, key=lambda p: (p.sequence, p.id))
+        ]
+
+    def action_print_statement(self):
+        self.ensure_one()
+        return self.env.ref(
+            "care_vouchers.action_report_voucher_statement"
+        ).report_action(self)
 
     def _line(self, order, account):
         hours = (
