@@ -10,6 +10,12 @@ class CareElder(models.Model):
     care_voucher_card_ids = fields.One2many(
         "care.voucher.card", "elder_id", "Service cards"
     )
+    care_copay_partner_id = fields.Many2one(
+        "res.partner",
+        "Co-payments invoiced to",
+        help="Who receives the invoice for the elder's share of services "
+        "(a son or daughter, a company); empty: the elder.",
+    )
 
     def write(self, vals):
         result = super().write(vals)

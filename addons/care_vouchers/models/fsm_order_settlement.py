@@ -36,6 +36,30 @@ class FsmOrderSettlement(models.Model):
         copy=False,
         index="btree_not_null",
     )
+    care_copay_cash = fields.Boolean(
+        "Co-payment paid in cash",
+        copy=False,
+        help="The worker collected the elder's share: no invoice for it.",
+    )
+    care_copay_move_id = fields.Many2one(
+        "account.move",
+        "Co-payment invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
+    care_copay_cash = fields.Boolean(
+        "Co-payment paid in cash",
+        copy=False,
+        help="The worker collected the elder's share: no invoice for it.",
+    )
+    care_copay_move_id = fields.Many2one(
+        "account.move",
+        "Co-payment invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+    )
 
     def _care_check_finance(self):
         if not self.env.user.has_group("elder_crm.group_care_finance"):

@@ -1,6 +1,7 @@
 from . import (
     test_cards,
     test_concurrency,
+    test_copay,
     test_ledger,
     test_redemption,
     test_settlement,

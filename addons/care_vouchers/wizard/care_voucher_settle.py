@@ -23,7 +23,11 @@ class CareVoucherSettle(models.TransientModel):
         ),
     )
     kind = fields.Selection(
-        [("claim", "Claims to the funding bodies"), ("bill", "Provider bills")],
+        [
+            ("claim", "Claims to the funding bodies"),
+            ("bill", "Provider bills"),
+            ("copay", "Co-payment invoices"),
+        ],
         required=True,
         default="claim",
     )
@@ -79,12 +83,20 @@ class CareVoucherSettle(models.TransientModel):
                     "for its provider's bill.",
                     month=self.period.strftime("%Y-%m"),
                 )
+                if self.kind == "bill"
+                else _(
+                    "Nothing to invoice for %(month)s: no co-payment is waiting "
+                    "(cash payments are not invoiced).",
+                    month=self.period.strftime("%Y-%m"),
+                )
             )
         return {
             "type": "ir.actions.act_window",
-            "name": _("Voucher claims")
-            if self.kind == "claim"
-            else _("Provider bills"),
+            "name": {
+                "claim": _("Voucher claims"),
+                "bill": _("Provider bills"),
+                "copay": _("Co-payment invoices"),
+            }[self.kind],
             "res_model": "account.move",
             "view_mode": "list,form",
             "domain": [("id", "in", moves.ids)],
@@ -108,6 +120,8 @@ class CareVoucherSettle(models.TransientModel):
     def _settle(self):
         self.ensure_one()
         self.env["fsm.order"]._care_check_finance()
+        if self.kind == "copay":
+            return self._create_copay_invoices()
         orders = self._orders()
         if self.verify_first:
             orders.filtered(
@@ -257,6 +271,61 @@ class CareVoucherSettle(models.TransientModel):
             group.write(
                 {"care_settlement_state": "settled", "care_bill_move_id": move.id}
             )
+            moves |= move
+        return moves
+
+    def _create_copay_invoices(self):
+        """One invoice per elder (or their payer) for the month's shares of
+        completed services not paid in cash."""
+        start = month_start(self.period)
+        end = start + relativedelta(months=1)
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
+        orders = (
+            self.env["fsm.order"]
+            .sudo()
+            .search(
+                [
+                    ("care_elder_id", "!=", False),
+                    ("stage_id.is_closed", "=", True),
+                    ("stage_id", "!=", cancelled.id),
+                    ("date_end", ">=", fields.Datetime.to_datetime(start)),
+                    ("date_end", "<", fields.Datetime.to_datetime(end)),
+                    ("care_copay_amount", ">", 0),
+                    ("care_copay_cash", "=", False),
+                    ("care_copay_move_id", "=", False),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                order="date_end, id",
+            )
+        )
+        journal, account = self.env.company._care_voucher_journal("sale")
+        groups = defaultdict(lambda: self.env["fsm.order"].sudo())
+        for order in orders:
+            groups[order.care_elder_id] |= order
+        Move = self.env["account.move"].sudo()
+        moves = Move
+        for elder, group in groups.items():
+            partner = elder.care_copay_partner_id or elder.partner_id
+            lines = []
+            for order in group:
+                line = self._line(order, account)
+                line["price_unit"] = order.care_copay_amount
+                lines.append((0, 0, line))
+            move = Move.create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": end - relativedelta(days=1),
+                    "ref": _(
+                        "Services of %(elder)s, %(month)s",
+                        elder=elder.name,
+                        month=self.period.strftime("%Y-%m"),
+                    ),
+                    "invoice_line_ids": lines,
+                }
+            )
+            group.write({"care_copay_move_id": move.id})
             moves |= move
         return moves
 
