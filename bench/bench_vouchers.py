@@ -303,7 +303,8 @@ def parallel(registry, programme_id, args, rng):
             SELECT COUNT(*) FILTER (WHERE balance < 0),
                    COALESCE(SUM(redeemed), 0)
               FROM (SELECT entitlement_id, SUM(amount) AS balance,
-                           -SUM(amount) FILTER (WHERE kind = 'redeem') AS redeemed
+                           -SUM(amount) FILTER (WHERE kind = 'redeem'
+                                                 AND order_id IN %(orders)s) AS redeemed
                       FROM care_voucher_line l
                       JOIN care_voucher_entitlement e ON e.id = l.entitlement_id
                      WHERE e.elder_id IN (SELECT care_elder_id FROM fsm_order

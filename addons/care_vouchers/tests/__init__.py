@@ -1,4 +1,5 @@
 from . import (
+    test_adjust,
     test_cards,
     test_concurrency,
     test_copay,

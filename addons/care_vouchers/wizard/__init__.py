@@ -1,1 +1,1 @@
-from . import care_service_export, care_voucher_settle
+from . import care_service_export, care_voucher_adjust, care_voucher_settle

@@ -335,7 +335,9 @@ class CareVoucherSettle(models.TransientModel):
             .sudo()
             .create({"date_from": self.period, "date_to": self.period})
         )
-        header, rows = export._rows_for(orders.sudo())
+        header, rows = export.with_context(care_mask_id_numbers=True)._rows_for(
+            orders.sudo()
+        )
         self.env["ir.attachment"].sudo().create(
             {
                 "name": _("Service records %s.xlsx", ref),
