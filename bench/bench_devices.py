@@ -27,7 +27,6 @@ Prints markdown tables with the targets (PASS/FAIL) and writes the same as
 JSON to bench/results/.
 """
 
-import argparse
 import http.client
 import json
 import random
@@ -44,10 +43,9 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_lookup import (
     QUIET,
-    ROOT,
     Rpc,
+    bench_args,
     person_name,
-    prepare_database,
     run_info,
     save_result,
     start_server,
@@ -530,28 +528,14 @@ def report(result):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--config",
-        default=ROOT / "config" / "local.conf",
-        help="Odoo config file (default: config/local.conf)",
-    )
-    for option, kind, default, text in OPTIONS:
-        parser.add_argument(option, type=kind, default=default, help=text)
-    parser.add_argument(
-        "--reuse",
-        "--keep",
-        action="store_true",
-        help="use the database if it exists and keep it; without it the database "
+    args = bench_args(
+        __doc__,
+        OPTIONS,
+        "care_devices",
+        "use the database if it exists and keep it; without it the database "
         "must not exist and is dropped after the run",
     )
-    args = parser.parse_args()
-    if not Path(args.config).is_file():
-        parser.error(f"no Odoo config file {args.config}: pass --config")
-    args.config = str(Path(args.config).resolve())
-    logs = ROOT / "var" / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
-    prepare_database(args, logs / f"{args.db}-install.log", module="care_devices")
+    logs = args.logs
     server, url = start_server(args, logs / f"{args.db}-server.log")
     rng = random.Random(args.seed)
     stamp = datetime.now().strftime("%Y%m%d%H%M%S")

@@ -145,6 +145,29 @@ def prepare_database(args, log, module="elder_crm"):
     subprocess.run([*odoo_command(args), *options, f"--logfile={log}"], check=True)
 
 
+def bench_args(doc, options, module, reuse_help):
+    """Parse a benchmark's options (``--config``, ``options``, ``--reuse``),
+    resolve the config file and install ``module`` in the database unless it
+    is there: the arguments, ready to run."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument(
+        "--config",
+        default=ROOT / "config" / "local.conf",
+        help="Odoo config file (default: config/local.conf)",
+    )
+    for option, kind, default, text in options:
+        parser.add_argument(option, type=kind, default=default, help=text)
+    parser.add_argument("--reuse", "--keep", action="store_true", help=reuse_help)
+    args = parser.parse_args()
+    if not Path(args.config).is_file():
+        parser.error(f"no Odoo config file {args.config}: pass --config")
+    args.config = str(Path(args.config).resolve())
+    args.logs = ROOT / "var" / "bench"
+    args.logs.mkdir(parents=True, exist_ok=True)
+    prepare_database(args, args.logs / f"{args.db}-install.log", module=module)
+    return args
+
+
 def run_info():
     """When, on which commit and on what machine a benchmark ran."""
     return {

@@ -26,7 +26,6 @@ Prints a markdown table (median, p90, min, max ms; targets PASS/FAIL) and
 writes the same as JSON to bench/results/.
 """
 
-import argparse
 import random
 import sys
 import threading
@@ -35,7 +34,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_lookup import prepare_database, run_info, save_result
+from bench_lookup import bench_args, run_info, save_result
 from bench_reception import stats, timing_table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -364,21 +363,12 @@ def report(result):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--config", default=ROOT / "config" / "local.conf")
-    for option, kind, default, text in OPTIONS:
-        parser.add_argument(option, type=kind, default=default, help=text)
-    parser.add_argument(
-        "--reuse",
-        "--keep",
-        action="store_true",
-        help="use the database if it exists and keep it",
+    args = bench_args(
+        __doc__,
+        OPTIONS,
+        "care_vouchers",
+        "use the database if it exists and keep it",
     )
-    args = parser.parse_args()
-    args.config = str(Path(args.config).resolve())
-    logs = ROOT / "var" / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
-    prepare_database(args, logs / f"{args.db}-install.log", module="care_vouchers")
     import odoo
     from odoo import SUPERUSER_ID, api
 

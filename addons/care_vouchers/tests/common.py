@@ -68,14 +68,18 @@ class VoucherCase(DispatchCase):
 
     def done_order(self, provider=None, photo=True):
         """A housekeeping visit carried out now, completed."""
-        from odoo.addons.care_dispatch.tests.test_visit import PNG
-
         t0 = fields.Datetime.now().replace(microsecond=0)
         order = self.make_order(
             request_early=t0 + timedelta(minutes=5),
             request_late=t0 + timedelta(hours=3),
         )
         order.action_care_dispatch((provider or self.good).id)
+        return self.complete(order, photo=photo)
+
+    def complete(self, order, photo=True):
+        """Check in and out, a photo (unless not), completion."""
+        from odoo.addons.care_dispatch.tests.test_visit import PNG
+
         order.action_care_checkin()
         order.action_care_checkout()
         if photo:

@@ -70,21 +70,6 @@ class TestCards(VoucherCase):
         self.assertEqual(card.balance, 20.0)
         self.assertEqual(order.care_card_amount, 0.0)
 
-    def complete(self, order):
-        from odoo.addons.care_dispatch.tests.test_visit import PNG
-
-        order.action_care_checkin()
-        order.action_care_checkout()
-        self.env["ir.attachment"].create(
-            {
-                "name": "p.png",
-                "datas": PNG,
-                "res_model": "fsm.order",
-                "res_id": order.id,
-            }
-        )
-        order.action_complete()
-
     def test_expired_card_is_refused(self):
         with self.assertRaisesRegex(UserError, "expired"):
             self.card(
