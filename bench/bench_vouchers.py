@@ -88,7 +88,6 @@ def setup(env, args):
             "name": "bench",
             "funding_partner_id": env.company.partner_id.id,
             "date_start": date(YEAR, 1, 1),
-            "subsidy_category_ids": [(6, 0, age_80.ids)],
             "amount_ids": [(0, 0, {"subsidy_category_id": age_80.id, "amount": 100})],
             "covered_share": 50,
             "rollover": "carry_within_year",

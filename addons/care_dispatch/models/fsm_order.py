@@ -125,8 +125,6 @@ class FsmOrder(models.Model):
     def action_care_propose(self):
         """The ranked providers in a dialog, to dispatch to one of them."""
         self.ensure_one()
-        if not self.care_category_id:
-            raise UserError(_("Choose the service first: the ranking depends on it."))
         return self.env["care.dispatch.proposal"]._open_for(self)
 
     def action_care_dispatch(self, provider_id=None):

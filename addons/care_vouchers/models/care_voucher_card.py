@@ -6,8 +6,6 @@ import qrcode
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .care_voucher_programme import month_start
-
 
 class CareVoucherCard(models.Model):
     """A prepaid service card (服务代金卡): a number and QR code, a loaded
@@ -60,7 +58,6 @@ class CareVoucherCard(models.Model):
         tracking=True,
         index=True,
     )
-    is_expired = fields.Boolean(compute="_compute_is_expired")
     ledger_version = fields.Integer(readonly=True, copy=False, default=0)
     line_ids = fields.One2many("care.voucher.line", "card_id", "Ledger")
     balance = fields.Monetary(compute="_compute_balance")
@@ -98,27 +95,14 @@ class CareVoucherCard(models.Model):
             )
         return super().write(vals)
 
-    @api.depends("date_expiry")
-    def _compute_is_expired(self):
-        today = fields.Date.context_today(self)
-        for card in self:
-            card.is_expired = bool(card.date_expiry and card.date_expiry < today)
-
     def _compute_balance(self):
         balances = self._balances()
         for card in self:
             card.balance = balances.get(card.id, 0.0)
 
-    def _balances(self):
-        if not self.ids:
-            return {}
-        self.env["care.voucher.line"].flush_model()
-        self.env.cr.execute(
-            "SELECT card_id, SUM(amount) FROM care_voucher_line"
-            " WHERE card_id IN %s GROUP BY card_id",
-            (tuple(self.ids),),
-        )
-        return dict(self.env.cr.fetchall())
+    def _balances(self, as_of=None):
+        """{card id: balance on ``as_of``} from the ledger."""
+        return self.env["care.voucher.line"]._balances_of(self, as_of)
 
     @api.depends("name")
     def _compute_qr_code(self):
@@ -150,7 +134,7 @@ class CareVoucherCard(models.Model):
                 )
             card.write({"state": "active", "date_activation": today})
             card._lock()
-            self.env["care.voucher.line"]._post_card(
+            self.env["care.voucher.line"]._post(
                 card, "issue", card.value, today, name=_("Card loaded")
             )
         return True
@@ -158,9 +142,9 @@ class CareVoucherCard(models.Model):
     def action_cancel(self):
         for card in self.filtered(lambda c: c.state != "cancelled"):
             card._lock()
-            balance = card._balances().get(card.id, 0.0)
+            balance = card._balances()[card.id]
             if balance > 0:
-                self.env["care.voucher.line"]._post_card(
+                self.env["care.voucher.line"]._post(
                     card,
                     "expire",
                     -balance,
@@ -171,13 +155,8 @@ class CareVoucherCard(models.Model):
         return True
 
     def _lock(self):
-        if self.ids:
-            self.env.cr.execute(
-                "UPDATE care_voucher_card SET ledger_version = ledger_version + 1"
-                " WHERE id IN %s",
-                (tuple(self.ids),),
-            )
-            self.invalidate_recordset(["ledger_version"])
+        """Serialise postings on these cards (see the ledger)."""
+        self.env["care.voucher.line"]._lock_accounts(self)
 
     def _usable_on(self, day):
         self.ensure_one()
@@ -191,19 +170,12 @@ class CareVoucherCard(models.Model):
 
     def balance_at(self, as_of=None):
         """Over XML-RPC: ``[{"id", "name", "balance", "date_expiry"}]``."""
-        as_of = fields.Date.to_date(as_of) if as_of else fields.Date.context_today(self)
-        self.env["care.voucher.line"].flush_model()
-        self.env.cr.execute(
-            "SELECT card_id, SUM(amount) FROM care_voucher_line"
-            " WHERE card_id IN %s AND period <= %s GROUP BY card_id",
-            (tuple(self.ids) or (0,), month_start(as_of)),
-        )
-        balances = dict(self.env.cr.fetchall())
+        balances = self._balances(as_of)
         return [
             {
                 "id": card.id,
                 "name": card.name,
-                "balance": balances.get(card.id, 0.0),
+                "balance": balances[card.id],
                 "date_expiry": fields.Date.to_string(card.date_expiry),
             }
             for card in self

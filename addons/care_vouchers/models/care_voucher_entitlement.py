@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -158,21 +156,7 @@ class CareVoucherEntitlement(models.Model):
 
     def _balances(self, as_of=None):
         """{entitlement id: balance on ``as_of``} from the ledger."""
-        as_of = fields.Date.to_date(as_of) if as_of else fields.Date.context_today(self)
-        self.env["care.voucher.line"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT entitlement_id, SUM(amount)
-              FROM care_voucher_line
-             WHERE entitlement_id IN %s AND period <= %s
-          GROUP BY entitlement_id
-            """,
-            (tuple(self.ids) or (0,), month_start(as_of)),
-        )
-        balances = dict(self.env.cr.fetchall())
-        return {
-            entitlement.id: balances.get(entitlement.id, 0.0) for entitlement in self
-        }
+        return self.env["care.voucher.line"]._balances_of(self, as_of)
 
     _sql_constraints = [
         (
@@ -303,16 +287,5 @@ class CareVoucherEntitlement(models.Model):
     # Ledger
     # ------------------------------------------------------------------
     def _lock(self):
-        """Serialise postings on these entitlements: a concurrent transaction
-        posting on the same one fails (and is retried) instead of reading a
-        balance that is about to change."""
-        if self.ids:
-            self.env.cr.execute(
-                "UPDATE care_voucher_entitlement SET ledger_version = ledger_version + 1"
-                " WHERE id IN %s",
-                (tuple(self.ids),),
-            )
-            self.invalidate_recordset(["ledger_version"])
-
-    def _period_end(self, period):
-        return period + relativedelta(months=1, days=-1)
+        """Serialise postings on these entitlements (see the ledger)."""
+        self.env["care.voucher.line"]._lock_accounts(self)

@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .care_voucher_programme import month_start
 
@@ -111,57 +112,77 @@ class CareVoucherLine(models.Model):
     # ------------------------------------------------------------------
     # Posting
     # ------------------------------------------------------------------
-    @api.model
-    def _post(self, entitlement, kind, amount, period, **extra):
-        """Post one line on ``entitlement`` (locked by the caller)."""
-        return (
-            self.sudo()
-            .with_context(care_voucher_posting=True)
-            .create(
-                {
-                    "entitlement_id": entitlement.id,
-                    "elder_id": entitlement.elder_id.id,
-                    "programme_id": entitlement.programme_id.id,
-                    "company_id": entitlement.company_id.id,
-                    "kind": kind,
-                    "amount": amount,
-                    "period": period,
-                    **extra,
-                }
-            )
-        )
+    # the account a line belongs to: an entitlement or a service card
+    ACCOUNT_FIELDS = {
+        "care.voucher.entitlement": "entitlement_id",
+        "care.voucher.card": "card_id",
+    }
 
     @api.model
-    def _post_card(self, card, kind, amount, period, **extra):
-        """Post one line on a service card (locked by the caller)."""
-        return (
-            self.sudo()
-            .with_context(care_voucher_posting=True)
-            .create(
-                {
-                    "card_id": card.id,
-                    "elder_id": card.elder_id.id,
-                    "company_id": card.company_id.id,
-                    "kind": kind,
-                    "amount": amount,
-                    "period": period,
-                    **extra,
-                }
+    def _post(self, account, kind, amount, period, **extra):
+        """Post one line on ``account``, an entitlement or a card (locked by
+        the caller)."""
+        vals = {
+            self.ACCOUNT_FIELDS[account._name]: account.id,
+            "elder_id": account.elder_id.id,
+            "company_id": account.company_id.id,
+            "kind": kind,
+            "amount": amount,
+            "period": period,
+            **extra,
+        }
+        if account._name == "care.voucher.entitlement":
+            vals["programme_id"] = account.programme_id.id
+        return self.sudo().with_context(care_voucher_posting=True).create(vals)
+
+    @api.model
+    def _lock_accounts(self, accounts):
+        """Serialise postings on ``accounts``: a concurrent transaction posting
+        on one of them fails (and is retried) instead of reading a balance
+        that is about to change."""
+        if accounts.ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET ledger_version = ledger_version + 1 WHERE id IN %s",
+                    SQL.identifier(accounts._table),
+                    tuple(accounts.ids),
+                )
+            )
+            accounts.invalidate_recordset(["ledger_version"])
+
+    @api.model
+    def _balances_of(self, accounts, as_of=None):
+        """{account id: balance on ``as_of``} (today by default)."""
+        if not accounts.ids:
+            return {}
+        as_of = fields.Date.to_date(as_of) if as_of else fields.Date.context_today(self)
+        field = self.ACCOUNT_FIELDS[accounts._name]
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT %(field)s, SUM(amount) FROM care_voucher_line"
+                " WHERE %(field)s IN %(ids)s AND period <= %(month)s"
+                " GROUP BY %(field)s",
+                field=SQL.identifier(field),
+                ids=tuple(accounts.ids),
+                month=month_start(as_of),
             )
         )
+        balances = dict(self.env.cr.fetchall())
+        return {account.id: balances.get(account.id, 0.0) for account in accounts}
 
     def action_reverse(self, reason=None):
         """Reverse these lines (one reversing line each, never twice)."""
+        if self.filtered(lambda line: line.kind == "reverse"):
+            raise ValidationError(_("A reversal is not reversed again."))
+        if self.search_count([("reversed_line_id", "in", self.ids)], limit=1):
+            raise ValidationError(_("This line has already been reversed."))
         reversals = self.browse()
         for line in self:
-            if line.kind == "reverse":
-                raise ValidationError(_("A reversal is not reversed again."))
-            if line.search_count([("reversed_line_id", "=", line.id)]):
-                raise ValidationError(_("This line has already been reversed."))
             account = line.entitlement_id or line.card_id
-            account._lock()
+            self._lock_accounts(account)
             if line.amount > 0:
-                balance = account._balances().get(account.id, 0.0)
+                balance = self._balances_of(account)[account.id]
                 if balance < line.amount:
                     raise ValidationError(
                         _(
@@ -172,8 +193,7 @@ class CareVoucherLine(models.Model):
                             balance=balance,
                         )
                     )
-            post = self._post_card if line.card_id else self._post
-            reversals |= post(
+            reversals |= self._post(
                 account,
                 "reverse",
                 -line.amount,

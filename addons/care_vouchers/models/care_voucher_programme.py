@@ -56,11 +56,6 @@ class CareVoucherProgramme(models.Model):
         default="home",
         required=True,
     )
-    subsidy_category_ids = fields.Many2many(
-        "care.subsidy.category",
-        string="Eligible categories",
-        help="An elder in any of these categories is eligible.",
-    )
     min_gbt_level = fields.Selection(
         GBT_LEVELS,
         "Minimum ability level",
@@ -72,7 +67,11 @@ class CareVoucherProgramme(models.Model):
         help="Monthly amount of an elder eligible by ability level.",
     )
     amount_ids = fields.One2many(
-        "care.voucher.programme.amount", "programme_id", "Monthly amounts"
+        "care.voucher.programme.amount",
+        "programme_id",
+        "Eligible categories",
+        help="An elder in any of these subsidy categories is eligible, for the "
+        "category's monthly amount.",
     )
     stacking = fields.Selection(
         [("highest", "The highest amount"), ("sum", "The sum of the amounts")],
@@ -134,14 +133,15 @@ class CareVoucherProgramme(models.Model):
             if programme.date_end and programme.date_end < programme.date_start:
                 raise ValidationError(_("%s ends before it starts.", programme.name))
 
-    @api.constrains("subsidy_category_ids", "min_gbt_level")
+    @api.constrains("amount_ids", "min_gbt_level", "level_amount")
     def _check_eligibility(self):
         for programme in self:
-            if not (programme.subsidy_category_ids or programme.min_gbt_level):
+            by_level = programme.min_gbt_level and programme.level_amount > 0
+            if not (programme.amount_ids or by_level):
                 raise ValidationError(
                     _(
-                        "Say who is eligible for %s: subsidy categories or a minimum "
-                        "ability level.",
+                        "Say who is eligible for %s: subsidy categories with their "
+                        "amounts, or a minimum ability level with its amount.",
                         programme.name,
                     )
                 )
@@ -170,6 +170,7 @@ class CareVoucherProgramme(models.Model):
             self.min_gbt_level
             and elder.gbt_level
             and int(elder.gbt_level) >= int(self.min_gbt_level)
+            and self.level_amount > 0
         ):
             amounts.append(self.level_amount)
         if not amounts:
@@ -177,21 +178,8 @@ class CareVoucherProgramme(models.Model):
         return sum(amounts) if self.stacking == "sum" else max(amounts)
 
     def _is_eligible(self, elder):
-        self.ensure_one()
-        by_category = bool(self.subsidy_category_ids & elder.subsidy_category_ids)
-        by_level = bool(
-            self.min_gbt_level
-            and elder.gbt_level
-            and int(elder.gbt_level) >= int(self.min_gbt_level)
-        )
-        return by_category or by_level
-
-    def _carry_cap(self, monthly_amount):
-        self.ensure_one()
-        return max(
-            self.carry_cap_amount or 0.0,
-            monthly_amount * (self.carry_cap_percent or 0.0) / 100.0,
-        )
+        """Eligible is entitled to something: what issuance checks too."""
+        return self._amount_for(elder) > 0
 
     def _valid_in(self, period):
         self.ensure_one()

@@ -114,47 +114,63 @@ class FsmOrder(models.Model):
     def _care_voucher_book(self):
         """Which entitlement will pay (none, or the first programme covering
         the service); only while the order is not settled on the ledger."""
-        for order in self.filtered(
-            lambda o: o.care_voucher_state in ("none", "booked")
-        ):
-            entitlement = order._care_find_entitlement()
-            values = {
-                "care_voucher_entitlement_id": entitlement.id,
-                "care_voucher_state": "booked" if entitlement else "none",
-            }
-            if (
-                order.care_voucher_entitlement_id != entitlement
-                or order.care_voucher_state != values["care_voucher_state"]
-            ):
-                super(FsmOrder, order).write(values)
+        orders = self.filtered(lambda o: o.care_voucher_state in ("none", "booked"))
+        found = orders._care_find_entitlements()
+        none = self.env["care.voucher.entitlement"]
 
-    def _care_find_entitlement(self):
-        self.ensure_one()
-        if not (self.care_elder_id and self.care_category_id):
-            return self.env["care.voucher.entitlement"]
-        day = fields.Date.context_today(
-            self, self.scheduled_date_start or self.request_early or None
+        def target(order):
+            entitlement = found.get(order.id, none)
+            return entitlement, "booked" if entitlement else "none"
+
+        changed = orders.filtered(
+            lambda o: (o.care_voucher_entitlement_id, o.care_voucher_state) != target(o)
         )
+        for (entitlement, state), group in changed.grouped(target).items():
+            super(FsmOrder, group).write(
+                {
+                    "care_voucher_entitlement_id": entitlement.id,
+                    "care_voucher_state": state,
+                }
+            )
+
+    def _care_find_entitlements(self):
+        """{order id: the active entitlement that pays for it}, in one search:
+        the first programme (by sequence) covering the service on its day."""
+        orders = self.filtered(lambda o: o.care_elder_id and o.care_category_id)
+        if not orders:
+            return {}
         candidates = (
             self.env["care.voucher.entitlement"]
             .sudo()
             .search(
                 [
-                    ("elder_id", "=", self.care_elder_id.id),
+                    ("elder_id", "in", orders.care_elder_id.ids),
                     ("state", "=", "active"),
                     (
                         "programme_id.service_category_ids",
                         "in",
-                        self.care_category_id.ids,
+                        orders.care_category_id.ids,
                     ),
-                    ("date_start", "<=", day),
-                    "|",
-                    ("date_end", "=", False),
-                    ("date_end", ">=", day),
                 ]
             )
+            .sorted(lambda e: (e.programme_id.sequence, e.id))
         )
-        return candidates.sorted(lambda e: (e.programme_id.sequence, e.id))[:1]
+        by_elder = candidates.grouped("elder_id")
+        found = {}
+        for order in orders:
+            day = fields.Date.context_today(
+                order, order.scheduled_date_start or order.request_early or None
+            )
+            for entitlement in by_elder.get(order.care_elder_id, ()):
+                if (
+                    order.care_category_id
+                    in entitlement.programme_id.service_category_ids
+                    and entitlement.date_start <= day
+                    and (not entitlement.date_end or entitlement.date_end >= day)
+                ):
+                    found[order.id] = entitlement
+                    break
+        return found
 
     @api.depends("care_voucher_entitlement_id", "care_price", "care_voucher_state")
     def _compute_care_voucher_warning(self):
@@ -185,16 +201,16 @@ class FsmOrder(models.Model):
     # Redemption
     # ------------------------------------------------------------------
     def write(self, vals):
-        stage = vals.get("stage_id") and self.env["fsm.stage"].browse(vals["stage_id"])
-        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
-        done = self.browse()
-        if stage and stage.is_closed and stage != cancelled:
-            done = self.filtered(lambda o: not o.is_closed)
-        undone = self.browse()
-        if stage and (stage == cancelled or not stage.is_closed):
-            undone = self.filtered(
-                lambda o: o.care_voucher_state == "redeemed" or o.care_card_amount
-            )
+        done = undone = self.browse()
+        if vals.get("stage_id"):
+            stage = self.env["fsm.stage"].browse(vals["stage_id"])
+            cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
+            if stage.is_closed and stage != cancelled:
+                done = self.filtered(lambda o: not o.is_closed)
+            else:
+                undone = self.filtered(
+                    lambda o: o.care_voucher_state == "redeemed" or o.care_card_amount
+                )
         result = super().write(vals)
         if {"care_elder_id", "care_category_id", "scheduled_date_start"} & set(vals):
             self._care_voucher_book()
@@ -211,10 +227,11 @@ class FsmOrder(models.Model):
 
         Callable over XML-RPC; returns {order_id: amount paid by voucher}."""
         # "none": done before the entitlement was approved (retroactive approval)
+        cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
         waiting = self.filtered(
             lambda o: (
                 o.is_closed
-                and o.stage_id != self.env.ref("fieldservice.fsm_stage_cancelled")
+                and o.stage_id != cancelled
                 and o.care_voucher_state in ("none", "booked", "waiting_evidence")
             )
         )
@@ -235,10 +252,11 @@ class FsmOrder(models.Model):
 
     def _care_voucher_redeem(self):
         Line = self.env["care.voucher.line"]
+        waiting = self.filtered(lambda o: o.care_voucher_state == "waiting_evidence")
+        if waiting:
+            super(FsmOrder, waiting).write({"care_voucher_state": "booked"})
+        self._care_voucher_book()  # the entitlements of today
         for order in self:
-            if order.care_voucher_state == "waiting_evidence":
-                super(FsmOrder, order).write({"care_voucher_state": "booked"})
-            order._care_voucher_book()  # the entitlement of today
             entitlement = order.care_voucher_entitlement_id.sudo()
             if not entitlement or order.care_voucher_state != "booked":
                 if order.care_voucher_state == "none":
@@ -326,8 +344,24 @@ class FsmOrder(models.Model):
         )
         return covered
 
-    def _care_voucher_reverse(self, reason):
+    def _care_redemptions(self, account_field):
+        """The order's redeem lines on an entitlement or a card
+        (``account_field``) not reversed yet."""
+        self.ensure_one()
         Line = self.env["care.voucher.line"].sudo()
+        lines = Line.search(
+            [
+                ("order_id", "=", self.id),
+                ("kind", "=", "redeem"),
+                (account_field, "!=", False),
+            ]
+        )
+        return (
+            lines
+            - Line.search([("reversed_line_id", "in", lines.ids)]).reversed_line_id
+        )
+
+    def _care_voucher_reverse(self, reason):
         for order in self.filtered(lambda o: o.care_voucher_state == "redeemed"):
             if order.care_settlement_state in ("claimed", "settled"):
                 raise UserError(
@@ -338,16 +372,7 @@ class FsmOrder(models.Model):
                         claim=order.care_claim_move_id.display_name,
                     )
                 )
-            lines = Line.search(
-                [
-                    ("order_id", "=", order.id),
-                    ("kind", "=", "redeem"),
-                    ("entitlement_id", "!=", False),
-                ]
-            ).filtered(
-                lambda line: not Line.search_count([("reversed_line_id", "=", line.id)])
-            )
-            lines.action_reverse(reason)
+            order._care_redemptions("entitlement_id").action_reverse(reason)
             order.write(
                 {
                     "care_voucher_state": "reversed",
@@ -389,21 +414,17 @@ class FsmOrder(models.Model):
                     message_type="notification",
                 )
                 continue
-            share = (
-                order.care_copay_amount
-                if order.care_voucher_state == "redeemed"
-                else order.care_price
-            )
+            share = order.care_copay_amount  # what the voucher left (or all)
             rounding = order.care_currency_id.rounding
             due = float_round(
                 share * (100.0 - card.discount_percent) / 100.0,
                 precision_rounding=rounding,
             )
             card._lock()
-            balance = card._balances().get(card.id, 0.0)
+            balance = card._balances()[card.id]
             paid = float_round(max(min(balance, due), 0.0), precision_rounding=rounding)
             if paid > 0:
-                Line._post_card(
+                Line._post(
                     card,
                     "redeem",
                     -paid,
@@ -421,16 +442,6 @@ class FsmOrder(models.Model):
             )
 
     def _care_card_reverse(self, reason):
-        Line = self.env["care.voucher.line"].sudo()
         for order in self.filtered("care_card_amount"):
-            lines = Line.search(
-                [
-                    ("order_id", "=", order.id),
-                    ("kind", "=", "redeem"),
-                    ("card_id", "!=", False),
-                ]
-            ).filtered(
-                lambda line: not Line.search_count([("reversed_line_id", "=", line.id)])
-            )
-            lines.action_reverse(reason)
+            order._care_redemptions("card_id").action_reverse(reason)
             order.write({"care_card_amount": 0.0, "care_card_discount": 0.0})

@@ -42,7 +42,6 @@ class VoucherCase(DispatchCase):
                 "name": "高龄服务券",
                 "funding_partner_id": cls.bureau.id,
                 "date_start": date(2020, 1, 1),
-                "subsidy_category_ids": [(6, 0, (cls.age_80 | cls.age_90).ids)],
                 "amount_ids": [
                     (0, 0, {"subsidy_category_id": cls.age_80.id, "amount": 100}),
                     (0, 0, {"subsidy_category_id": cls.age_90.id, "amount": 150}),

@@ -69,7 +69,6 @@ class TestParallelRedemptions(BaseCase):
                     "name": "并发服务券",
                     "funding_partner_id": env.company.partner_id.id,
                     "date_start": date(2020, 1, 1),
-                    "subsidy_category_ids": [(6, 0, age_80.ids)],
                     "amount_ids": [
                         (0, 0, {"subsidy_category_id": age_80.id, "amount": 100})
                     ],

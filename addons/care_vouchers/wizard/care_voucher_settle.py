@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -180,7 +178,7 @@ class CareVoucherSettle(models.TransientModel):
             "care_vouchers.action_report_voucher_statement"
         ).report_action(self)
 
-    def _line(self, order, account):
+    def _line(self, order, account, amount):
         hours = (
             (order.care_checkout_at - order.care_checkin_at).total_seconds() / 3600
             if order.care_checkin_at and order.care_checkout_at
@@ -200,42 +198,62 @@ class CareVoucherSettle(models.TransientModel):
                 if part
             ),
             "quantity": 1,
-            "price_unit": order.care_voucher_amount,
+            "price_unit": amount,
             "account_id": account.id,
             "tax_ids": [(6, 0, [])],
             "care_order_id": order.id,
         }
 
+    def _invoice(self, move_type, partner, ref, orders, amount_field, **extra):
+        """A customer invoice or vendor bill to ``partner`` with one line per
+        order, at the order's ``amount_field``, dated the month's last day."""
+        journal, account = self.env.company._care_voucher_journal(
+            "sale" if move_type == "out_invoice" else "purchase"
+        )
+        return (
+            self.env["account.move"]
+            .sudo()
+            .create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "journal_id": journal.id,
+                    "invoice_date": month_start(self.period)
+                    + relativedelta(months=1, days=-1),
+                    "ref": ref,
+                    "invoice_line_ids": [
+                        (0, 0, self._line(order, account, order[amount_field]))
+                        for order in orders
+                    ],
+                    **extra,
+                }
+            )
+        )
+
     def _create_claims(self, orders):
-        company = self.env.company
-        journal, account = company._care_voucher_journal("sale")
-        groups = defaultdict(lambda: self.env["fsm.order"].sudo())
-        for order in orders:
-            programme = order.care_voucher_entitlement_id.programme_id
-            street = order.care_elder_id.street_office_id if self.by_street else False
-            groups[programme, street] |= order
-        Move = self.env["account.move"].sudo()
-        moves = Move
-        last_day = month_start(self.period) + relativedelta(months=1, days=-1)
-        for (programme, street), group in groups.items():
+        moves = self.env["account.move"]
+        month = self.period.strftime("%Y-%m")
+        for (programme, street), group in orders.grouped(
+            lambda o: (
+                o.care_voucher_entitlement_id.programme_id,
+                o.care_elder_id.street_office_id if self.by_street else False,
+            )
+        ).items():
             ref = " ".join(
                 part
                 for part in (
                     programme.code or programme.name,
-                    self.period.strftime("%Y-%m"),
+                    month,
                     street and street.name,
                 )
                 if part
             )
-            move = Move.create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": programme.funding_partner_id.id,
-                    "journal_id": journal.id,
-                    "invoice_date": last_day,
-                    "ref": ref,
-                    "invoice_line_ids": [(0, 0, self._line(o, account)) for o in group],
-                }
+            move = self._invoice(
+                "out_invoice",
+                programme.funding_partner_id,
+                ref,
+                group,
+                "care_voucher_amount",
             )
             self._attach_records(move, group, ref)
             group.write(
@@ -245,28 +263,19 @@ class CareVoucherSettle(models.TransientModel):
         return moves
 
     def _create_bills(self, orders):
-        company = self.env.company
-        journal, account = company._care_voucher_journal("purchase")
-        groups = defaultdict(lambda: self.env["fsm.order"].sudo())
-        for order in orders:
-            groups[order.care_provider_id] |= order
-        Move = self.env["account.move"].sudo()
-        moves = Move
-        last_day = month_start(self.period) + relativedelta(months=1, days=-1)
-        for provider, group in groups.items():
-            if not provider:
-                continue  # a volunteer's visit: nobody to pay
+        moves = self.env["account.move"]
+        # a volunteer's visit has no provider: nobody to pay
+        for provider, group in (
+            orders.filtered("care_provider_id").grouped("care_provider_id").items()
+        ):
             partner = provider.partner_id
-            move = Move.create(
-                {
-                    "move_type": "in_invoice",
-                    "partner_id": partner.id,
-                    "journal_id": journal.id,
-                    "invoice_date": last_day,
-                    "ref": _("Vouchers %s", self.period.strftime("%Y-%m")),
-                    "invoice_payment_term_id": partner.property_supplier_payment_term_id.id,
-                    "invoice_line_ids": [(0, 0, self._line(o, account)) for o in group],
-                }
+            move = self._invoice(
+                "in_invoice",
+                partner,
+                _("Vouchers %s", self.period.strftime("%Y-%m")),
+                group,
+                "care_voucher_amount",
+                invoice_payment_term_id=partner.property_supplier_payment_term_id.id,
             )
             group.write(
                 {"care_settlement_state": "settled", "care_bill_move_id": move.id}
@@ -298,32 +307,18 @@ class CareVoucherSettle(models.TransientModel):
                 order="date_end, id",
             )
         )
-        journal, account = self.env.company._care_voucher_journal("sale")
-        groups = defaultdict(lambda: self.env["fsm.order"].sudo())
-        for order in orders:
-            groups[order.care_elder_id] |= order
-        Move = self.env["account.move"].sudo()
-        moves = Move
-        for elder, group in groups.items():
-            partner = elder.care_copay_partner_id or elder.partner_id
-            lines = []
-            for order in group:
-                line = self._line(order, account)
-                line["price_unit"] = order.care_copay_amount
-                lines.append((0, 0, line))
-            move = Move.create(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "journal_id": journal.id,
-                    "invoice_date": end - relativedelta(days=1),
-                    "ref": _(
-                        "Services of %(elder)s, %(month)s",
-                        elder=elder.name,
-                        month=self.period.strftime("%Y-%m"),
-                    ),
-                    "invoice_line_ids": lines,
-                }
+        moves = self.env["account.move"]
+        for elder, group in orders.grouped("care_elder_id").items():
+            move = self._invoice(
+                "out_invoice",
+                elder.care_copay_partner_id or elder.partner_id,
+                _(
+                    "Services of %(elder)s, %(month)s",
+                    elder=elder.name,
+                    month=self.period.strftime("%Y-%m"),
+                ),
+                group,
+                "care_copay_amount",
             )
             group.write({"care_copay_move_id": move.id})
             moves |= move
