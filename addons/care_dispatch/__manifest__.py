@@ -3,10 +3,10 @@
     "summary": "The call centre and its providers on OCA Field Service: calls with "
     "screen pop, service catalogue, service orders at the elder's home, "
     "franchised providers with qualifications, ranked dispatch",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["elder_crm", "fieldservice", "base_territory"],
     "data": [
         "security/care_dispatch_groups.xml",

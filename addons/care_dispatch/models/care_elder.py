@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -31,7 +31,7 @@ class CareElder(models.Model):
         self.ensure_one()
         if not (self.street or self.city):
             raise UserError(
-                _(
+                self.env._(
                     "%(elder)s has no address: record it on the elder's archive "
                     "before requesting a service at home.",
                     elder=self.name,
@@ -56,20 +56,46 @@ class CareElder(models.Model):
         return self.fsm_location_id
 
     def _care_worker_notes(self):
-        """The worker's notes of a new order, from the archive."""
+        """The worker's notes of a new order, from the archive.
+
+        Only what anyone reading the order may know: mobility, the notes for
+        visitors, the ability level. Allergies and conditions stay on the
+        archive (see ``_care_health_notes``); when there are any, the notes
+        say so without saying what."""
         self.ensure_one()
         elder = self.sudo()
         lines = []
         mobility = dict(elder._fields["mobility"]._description_selection(self.env))
         if elder.mobility:
-            lines.append(_("Mobility: %s", mobility[elder.mobility]))
-        if elder.allergies:
-            lines.append(_("Allergies: %s", elder.allergies))
+            lines.append(self.env._("Mobility: %s", mobility[elder.mobility]))
         if elder.visitor_notes:
             lines.append(elder.visitor_notes)
-        if elder.has_dementia:
-            lines.append(_("Memory: speak slowly, one thing at a time."))
         if elder.gbt_level:
             levels = dict(elder._fields["gbt_level"]._description_selection(self.env))
-            lines.append(_("Ability level: %s", levels[elder.gbt_level]))
+            lines.append(self.env._("Ability level: %s", levels[elder.gbt_level]))
+        if self._care_has_health_notes():
+            lines.append(
+                self.env._("Health notes: ask the care coordinator before the visit.")
+            )
         return "\n".join(lines)
+
+    def _care_has_health_notes(self):
+        """Whether the archive holds health details a worker must know."""
+        if not self:
+            return False
+        self.ensure_one()
+        elder = self.sudo()
+        return bool(elder.allergies or elder.has_dementia)
+
+    def _care_health_notes(self, medical):
+        """The health details for a service order: allergies (the call centre
+        reads them), and, for the medical roles only, how to talk with an
+        elder with dementia."""
+        self.ensure_one()
+        elder = self.sudo()
+        lines = []
+        if elder.allergies:
+            lines.append(self.env._("Allergies: %s", elder.allergies))
+        if medical and elder.has_dementia:
+            lines.append(self.env._("Memory: speak slowly, one thing at a time."))
+        return "\n".join(lines) or False

@@ -15,6 +15,7 @@ class CareKnowledge(models.Model):
 
     _name = "care.knowledge"
     _description = "Knowledge Base Answer"
+    _inherit = ["care.guard.mixin"]
     _order = "use_count desc, id desc"
 
     name = fields.Char("Question", required=True, translate=True)

@@ -1,5 +1,7 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+COORDINATOR = "care_dispatch.group_care_provider_coordinator"
 
 PROVIDER_STATES = [
     ("application", "Application"),
@@ -23,8 +25,11 @@ class CareProvider(models.Model):
     _name = "care.provider"
     _description = "Service Provider"
     _inherits = {"res.partner": "partner_id"}
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "care.guard.mixin"]
     _order = "rating desc, id"
+    # the standing (set by the workflow's actions, which check the licence)
+    # and the rating (the callbacks' average) are not typed in
+    _care_protected_fields = ("state", "approved_on", "rating")
 
     partner_id = fields.Many2one(
         "res.partner", required=True, ondelete="restrict", index=True
@@ -34,6 +39,7 @@ class CareProvider(models.Model):
         "Status",
         default="application",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
     )
@@ -81,6 +87,15 @@ class CareProvider(models.Model):
             vals.setdefault("is_company", True)
         return super().create(vals_list)
 
+    def _care_check_coordinator(self):
+        if not self.env.su and not self.env.user.has_group(COORDINATOR):
+            raise AccessError(
+                self.env._(
+                    "Only a provider coordinator may change a provider's status."
+                )
+            )
+        self.check_access("write")
+
     def _compute_open_order_count(self):
         load = self._open_loads()
         for provider in self:
@@ -121,16 +136,17 @@ class CareProvider(models.Model):
     # Workflow: application → approved → suspended / terminated
     # ------------------------------------------------------------------
     def action_approve(self):
+        self._care_check_coordinator()
         for provider in self:
             if not provider._valid_qualifications(kinds=["business_licence"]):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(provider)s cannot be approved without a valid business "
                         "licence: add it on the Qualifications tab.",
                         provider=provider.name,
                     )
                 )
-        self.write(
+        self.sudo().write(
             {
                 "state": "approved",
                 "approved_on": fields.Date.today(),
@@ -139,18 +155,23 @@ class CareProvider(models.Model):
         )
 
     def action_suspend(self):
+        self._care_check_coordinator()
         for provider in self:
             if not provider.state_reason:
                 raise UserError(
-                    _("Give the reason for suspending %s first.", provider.name)
+                    self.env._(
+                        "Give the reason for suspending %s first.", provider.name
+                    )
                 )
-        self.write({"state": "suspended"})
+        self.sudo().write({"state": "suspended"})
 
     def action_terminate(self):
-        self.write({"state": "terminated"})
+        self._care_check_coordinator()
+        self.sudo().write({"state": "terminated"})
 
     def action_reapply(self):
-        self.write({"state": "application"})
+        self._care_check_coordinator()
+        self.sudo().write({"state": "application"})
 
     # ------------------------------------------------------------------
     # Qualifications
@@ -173,19 +194,19 @@ class CareProvider(models.Model):
         when = when or fields.Date.context_today(self)
         if self.state != "approved":
             state = dict(self._fields["state"]._description_selection(self.env))
-            return _(
+            return self.env._(
                 "%(provider)s is not approved (%(state)s).",
                 provider=self.name,
                 state=state[self.state],
             )
         if category not in self.category_ids:
-            return _(
+            return self.env._(
                 "%(provider)s does not provide %(service)s.",
                 provider=self.name,
                 service=category.name,
             )
         if not self._valid_qualifications(when, kinds=["business_licence"]):
-            return _(
+            return self.env._(
                 "%(provider)s has no valid business licence on %(date)s.",
                 provider=self.name,
                 date=fields.Date.to_string(when),
@@ -198,7 +219,7 @@ class CareProvider(models.Model):
                 ._fields["kind"]
                 ._description_selection(self.env)
             )
-            return _(
+            return self.env._(
                 "%(provider)s's %(licence)s for %(service)s has lapsed or is missing "
                 "on %(date)s.",
                 provider=self.name,
@@ -300,7 +321,7 @@ class CareProviderQualification(models.Model):
                 and qualification.date_start > qualification.date_expiry
             ):
                 raise ValidationError(
-                    _("A qualification cannot expire before it starts.")
+                    self.env._("A qualification cannot expire before it starts.")
                 )
 
 

@@ -1,8 +1,11 @@
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 # setting (ir.config_parameter care_dispatch.<key>), default
 THRESHOLDS = {
@@ -47,9 +50,26 @@ class CareProviderScorecard(models.Model):
     score_date = fields.Date("Scorecard of", readonly=True)
 
     @api.model
+    def _care_guarded_fields(self):
+        # the scorecard is the cron's result
+        return super()._care_guarded_fields() | {
+            "score_orders",
+            "score_on_time",
+            "score_completion",
+            "score_complaints",
+            "score_evidence",
+            "needs_review",
+            "score_date",
+        }
+
+    @api.model
     def _cron_update_scorecards(self, days=90):
         """Every provider's figures over the period, in a few grouped queries;
-        a provider newly below a threshold is flagged to the coordinators."""
+        a provider newly below a threshold is flagged to the coordinators.
+
+        The period ends now, whenever the cron last ran; a provider whose
+        scorecard cannot be saved is logged and reported to the dispatch
+        lead, the others are updated."""
         since = fields.Datetime.now() - timedelta(days=days)
         providers = self.search([("state", "in", ("approved", "suspended"))])
         if not providers:
@@ -122,7 +142,8 @@ class CareProviderScorecard(models.Model):
         )
         today = fields.Date.context_today(self)
         flagged = self.browse()
-        for provider in providers:
+        failed = self.browse()
+        for provider in providers.sudo():
             total, done, cancelled, visited, on_time, evidenced = orders.get(
                 provider.id, (0, 0, 0, 0, 0, 0)
             )
@@ -143,9 +164,20 @@ class CareProviderScorecard(models.Model):
                 or (called and vals["score_complaints"] > max_complaints)
             )
             vals["needs_review"] = review
-            if review and not provider.needs_review:
+            newly = review and not provider.needs_review
+            try:
+                with self.env.cr.savepoint():
+                    provider.write(vals)
+            except Exception:
+                _logger.exception("Scorecard of provider %s not saved", provider.id)
+                failed |= provider
+                continue
+            if newly:
                 flagged |= provider
-            provider.write(vals)
+        if failed:
+            self.env["fsm.order"]._care_report_failures(
+                self.env._("Provider scorecards not updated"), failed.mapped("name")
+            )
         coordinators = self.env.ref(
             "care_dispatch.group_care_provider_coordinator"
         ).users.filtered(lambda u: not u.share)
@@ -153,9 +185,9 @@ class CareProviderScorecard(models.Model):
             provider.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=(coordinators[:1] or self.env.user).id,
-                summary=_("Review %s", provider.name),
+                summary=self.env._("Review %s", provider.name),
                 note=Markup("<p>%s</p>")
-                % _(
+                % self.env._(
                     "Rating %(rating)s, on time %(on_time)s%%, complaints "
                     "%(complaints)s%% over the last %(days)s days.",
                     rating=round(provider.rating, 1),

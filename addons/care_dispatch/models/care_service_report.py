@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.exceptions import UserError
 
 STEPS = ("dispatch", "accept", "start", "done")
 
@@ -36,7 +37,8 @@ class CareServiceReport(models.Model):
     @property
     def _table_query(self):
         cancelled = self.env.ref("fieldservice.fsm_stage_cancelled").id
-        return f"""
+        return tools.SQL(
+            """
             SELECT o.id AS id,
                    o.id AS order_id,
                    o.create_date AS date,
@@ -48,15 +50,15 @@ class CareServiceReport(models.Model):
                    o.care_urgency AS urgency,
                    o.company_id,
                    1 AS count,
-                   CASE WHEN s.is_closed AND s.id != {int(cancelled)} THEN 1 ELSE 0 END AS done,
-                   CASE WHEN s.id = {int(cancelled)} THEN 1 ELSE 0 END AS cancelled,
+                   CASE WHEN s.is_closed AND s.id != %(cancelled)s THEN 1 ELSE 0 END AS done,
+                   CASE WHEN s.id = %(cancelled)s THEN 1 ELSE 0 END AS cancelled,
                    EXTRACT(EPOCH FROM o.care_dispatched_at - o.create_date) / 3600
                        AS hours_dispatch,
                    EXTRACT(EPOCH FROM o.care_accepted_at - o.create_date) / 3600
                        AS hours_accept,
                    EXTRACT(EPOCH FROM o.care_checkin_at - o.create_date) / 3600
                        AS hours_start,
-                   CASE WHEN s.is_closed AND s.id != {int(cancelled)}
+                   CASE WHEN s.is_closed AND s.id != %(cancelled)s
                         THEN EXTRACT(EPOCH FROM COALESCE(o.date_end, o.write_date)
                                      - o.create_date) / 3600 END AS hours_done,
                    EXTRACT(EPOCH FROM o.care_checkout_at - o.care_checkin_at) / 3600
@@ -64,7 +66,9 @@ class CareServiceReport(models.Model):
               FROM fsm_order o
               JOIN fsm_stage s ON s.id = o.stage_id
               JOIN care_elder e ON e.id = o.care_elder_id
-        """
+            """,
+            cancelled=cancelled,
+        )
 
     @api.model
     def _search(self, domain, *args, **kwargs):
@@ -77,7 +81,14 @@ class CareServiceReport(models.Model):
         """Median and p90 hours from request to dispatch, acceptance, start
         and completion, over the orders of ``domain``. Callable over XML-RPC:
         ``{step: {"median": h, "p90": h, "orders": n}}`` (False when none)."""
-        query = self._search(domain or [])
+        if domain is not None and not isinstance(domain, list):
+            raise UserError(self.env._("A domain is a list of conditions."))
+        try:
+            query = self._search(domain or [])
+        except (ValueError, TypeError, KeyError) as error:
+            raise UserError(
+                self.env._("This domain cannot be read: %s", error)
+            ) from None
         parts = []
         for step in STEPS:
             column = tools.SQL.identifier(f"hours_{step}")
@@ -94,7 +105,7 @@ class CareServiceReport(models.Model):
             tools.SQL(
                 "SELECT %s FROM %s r WHERE r.id IN %s",
                 tools.SQL(", ").join(parts),
-                tools.SQL(f"({self._table_query})"),
+                tools.SQL("(%s)", self._table_query),
                 query.subselect(),
             )
         )

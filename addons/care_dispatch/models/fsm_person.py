@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .fsm_order import _care_limit
+
 # elders paired with volunteers first (三无/特困, living alone, empty-nest)
 PAIRING_CATEGORIES = (
     "elder_crm.subsidy_category_tekun",
@@ -67,6 +69,7 @@ class FsmOrderVolunteer(models.Model):
         then those covering the elder's territory with the fewest hours.
         Returns ``[{person_id, name, paired, hours}]``."""
         self.ensure_one()
+        limit = _care_limit(self.env, limit)
         Person = self.env["fsm.person"]
         territory = self.location_id.territory_id
         domain = [("care_is_volunteer", "=", True)]

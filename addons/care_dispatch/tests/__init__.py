@@ -1,7 +1,9 @@
 from . import (
     test_access,
     test_api,
+    test_crons,
     test_dispatch,
+    test_guard,
     test_i18n,
     test_reports,
     test_ui,

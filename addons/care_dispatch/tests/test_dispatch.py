@@ -33,8 +33,12 @@ class TestDispatch(DispatchCase):
         self.assertEqual(location.partner_id, self.elder.partner_id)
         self.assertEqual(location.territory_id, self.territory)
         self.assertEqual(order.scheduled_duration, self.housekeeping.duration)
-        self.assertIn("青霉素", order.care_worker_notes)
+        # the worker's notes: mobility, and that there are health notes (the
+        # allergy itself only for the roles that read it, see test_guard)
+        self.assertNotIn("青霉素", order.care_worker_notes)
         self.assertIn("walker", order.care_worker_notes.lower())
+        self.assertIn("ask the care coordinator", order.care_worker_notes)
+        self.assertIn("青霉素", order.with_user(self.agent).care_health_notes)
         # ranked: same rating, the cheaper contract price first; poor rating last
         ranking = order.with_user(self.agent).care_propose_providers()
         self.assertEqual(

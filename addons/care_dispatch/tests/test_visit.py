@@ -137,16 +137,17 @@ class TestVisit(DispatchCase):
             accepted.action_care_accept()
         self.assertEqual(urgent.care_urgency, "urgent")
         Order = self.env["fsm.order"]
+        mine = urgent | normal | accepted
         with freeze_time(t0 + timedelta(minutes=20)):
-            self.assertFalse(Order._cron_escalate_unaccepted())
+            self.assertFalse(Order._cron_escalate_unaccepted() & mine)
         with freeze_time(t0 + timedelta(minutes=31)):
-            self.assertEqual(Order._cron_escalate_unaccepted(), urgent)
+            self.assertEqual(Order._cron_escalate_unaccepted() & mine, urgent)
         todo = urgent.activity_ids.filtered(
             lambda a: "Not accepted" in (a.summary or "")
         )
         self.assertEqual(todo.user_id, lead)
         with freeze_time(t0 + timedelta(minutes=90)):
-            self.assertFalse(Order._cron_escalate_unaccepted(), "once")
+            self.assertFalse(Order._cron_escalate_unaccepted() & mine, "once")
         self.assertFalse(normal.care_escalated)
 
     def test_settings_page(self):

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -44,7 +44,7 @@ class CareDispatchProposal(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": _("Providers for %s", order.name),
+            "name": self.env._("Providers for %s", order.name),
             "res_model": self._name,
             "res_id": proposal.id,
             "view_mode": "form",
@@ -74,10 +74,11 @@ class CareDispatchProposalLine(models.TransientModel):
         order = self.proposal_id.order_id
         if order.care_provider_id or order.is_closed:
             raise UserError(
-                _(
+                self.env._(
                     "%(order)s has already gone to %(provider)s.",
                     order=order.name,
-                    provider=order.care_provider_id.name or _("another provider"),
+                    provider=order.care_provider_id.name
+                    or self.env._("another provider"),
                 )
             )
         order.action_care_dispatch(self.provider_id.id)

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import xlsxwriter
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -29,7 +29,7 @@ class CareServiceExport(models.TransientModel):
     def _check_dates(self):
         for export in self:
             if export.date_from > export.date_to:
-                raise UserError(_("The period ends before it starts."))
+                raise UserError(self.env._("The period ends before it starts."))
 
     def _orders(self):
         self.ensure_one()
@@ -58,24 +58,24 @@ class CareServiceExport(models.TransientModel):
     def _rows_for(self, orders):
         """Header and one row per order of ``orders``."""
         header = [
-            _("Order"),
-            _("Elder"),
-            _("ID Number"),
-            _("Street Office"),
-            _("Community"),
-            _("Service code"),
-            _("Service"),
-            _("Provider"),
-            _("Worker"),
-            _("Checked in"),
-            _("Checked out"),
-            _("Hours"),
-            _("Photos"),
-            _("Signed"),
-            _("Satisfaction"),
-            _("Complaint"),
+            self.env._("Order"),
+            self.env._("Elder"),
+            self.env._("ID Number"),
+            self.env._("Street Office"),
+            self.env._("Community"),
+            self.env._("Service code"),
+            self.env._("Service"),
+            self.env._("Provider"),
+            self.env._("Worker"),
+            self.env._("Checked in"),
+            self.env._("Checked out"),
+            self.env._("Hours"),
+            self.env._("Photos"),
+            self.env._("Signed"),
+            self.env._("Satisfaction"),
+            self.env._("Complaint"),
         ]
-        yes, no = _("Yes"), _("No")
+        yes, no = self.env._("Yes"), self.env._("No")
         rows = []
         for order in orders:
             elder = order.care_elder_id
@@ -108,17 +108,37 @@ class CareServiceExport(models.TransientModel):
         return header, rows
 
     def _xlsx(self, header, rows):
-        """The sheet as bytes (times in the user's time zone)."""
+        """The sheet as bytes (times in the user's time zone).
+
+        Every text is written as text: a name or note starting with ``=``
+        (``=HYPERLINK(...)``) stays a string, never a formula, a number or a
+        link; numbers and times keep their types."""
         stream = io.BytesIO()
-        book = xlsxwriter.Workbook(stream, {"in_memory": True, "remove_timezone": True})
-        sheet = book.add_worksheet(_("Service records"))
+        book = xlsxwriter.Workbook(
+            stream,
+            {
+                "in_memory": True,
+                "remove_timezone": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+            },
+        )
+        sheet = book.add_worksheet(self.env._("Service records"))
         bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         when = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        sheet.write_row(0, 0, header, bold)
+        for column, title in enumerate(header):
+            sheet.write_string(0, column, str(title), bold)
         tz = self.env.user.tz or "Asia/Shanghai"
         for index, row in enumerate(rows, start=1):
             for column, value in enumerate(row):
-                if isinstance(value, datetime):
+                if value is None or value is False or value == "":
+                    sheet.write_blank(index, column, None)
+                elif isinstance(value, bool) or not isinstance(
+                    value, int | float | datetime
+                ):
+                    sheet.write_string(index, column, str(value))
+                elif isinstance(value, datetime):
                     local = fields.Datetime.context_timestamp(
                         self.with_context(tz=tz), value
                     )
@@ -126,7 +146,7 @@ class CareServiceExport(models.TransientModel):
                         index, column, local.replace(tzinfo=None), when
                     )
                 else:
-                    sheet.write(index, column, value)
+                    sheet.write_number(index, column, value)
         sheet.freeze_panes(1, 0)
         sheet.set_column(0, len(header) - 1, 16)
         book.close()
@@ -136,7 +156,7 @@ class CareServiceExport(models.TransientModel):
         self.ensure_one()
         header, rows = self._rows()
         if not rows:
-            raise UserError(_("No completed service in this period."))
+            raise UserError(self.env._("No completed service in this period."))
         self.write(
             {
                 "file": base64.b64encode(self._xlsx(header, rows)),

@@ -1,3 +1,6 @@
+# isort: off
+# the mixin first: the models below inherit it
+from . import care_guard_mixin
 from . import (
     care_assessment,
     care_community,
@@ -9,3 +12,4 @@ from . import (
     res_config_settings,
     res_partner,
 )
+# isort: on
