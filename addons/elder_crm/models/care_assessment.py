@@ -6,11 +6,12 @@ scoring code, the views and the value checks read the same source.
 """
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .care_elder import BARTHEL_BANDS, GBT_LEVELS
+from .care_elder import BARTHEL_BANDS, GBT_LEVELS, MANAGER_GROUP
 
 
 def _scale(*labels):
@@ -326,6 +327,10 @@ RISK_FIELDS = (
     "risk_self_harm",
     "risk_other",
 )
+# what may still change on an assessment that is no longer a draft: its
+# status (through the actions), the cron's reminder flag and the chatter
+UNLOCKED_FIELDS = {"state", "reminder_done", "date_confirmed", "confirmed_uid"}
+UNLOCKED_PREFIXES = ("message_", "activity_", "website_message_")
 
 
 def gbt_preliminary_level(total):
@@ -354,7 +359,15 @@ def barthel_band(score):
 class CareAssessment(models.Model):
     _name = "care.assessment"
     _description = "Ability Assessment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "care.guard.mixin"]
+    # the status moves only through the actions, which check who may move it;
+    # the confirmation stamp and the reminder flag are the code's own
+    _care_protected_fields = (
+        "state",
+        "date_confirmed",
+        "confirmed_uid",
+        "reminder_done",
+    )
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -429,6 +442,16 @@ class CareAssessment(models.Model):
     note = fields.Html()
     reminder_done = fields.Boolean(
         copy=False, help="A reassessment reminder was scheduled."
+    )
+    date_confirmed = fields.Datetime(
+        string="Confirmed On",
+        copy=False,
+        readonly=True,
+        help="When the assessment was last confirmed. Once confirmed, an "
+        "assessment can only be reopened by a care manager.",
+    )
+    confirmed_uid = fields.Many2one(
+        "res.users", string="Confirmed By", copy=False, readonly=True
     )
 
     # C.4 change rules --------------------------------------------
@@ -721,10 +744,23 @@ class CareAssessment(models.Model):
 
     @api.constrains("valid_until", "date")
     def _check_dates(self):
+        months = self._reassessment_months()
         for rec in self:
             if rec.valid_until and rec.date and rec.valid_until < rec.date:
                 raise ValidationError(
                     self.env._("An assessment cannot expire before its date.")
+                )
+            if (
+                rec.valid_until
+                and rec.date
+                and rec.valid_until > rec.date + relativedelta(months=months)
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "An assessment is valid for at most %(months)s months after "
+                        "its date.",
+                        months=months,
+                    )
                 )
             if rec.date and rec.date > fields.Date.context_today(rec):
                 raise ValidationError(
@@ -742,28 +778,30 @@ class CareAssessment(models.Model):
 
     def write(self, vals):
         vals = self._check_item_vals(dict(vals))
-        if self.filtered(lambda a: a.state == "done") and set(vals) & (
-            set(ITEM_SELECTIONS)
-            | {
-                "coma",
-                "dementia_diagnosed",
-                "mental_disorder_diagnosed",
-                "assessment_type",
-                "elder_id",
-                *RISK_FIELDS,
-            }
-        ):
+        locked = [
+            fname
+            for fname in vals
+            if fname not in UNLOCKED_FIELDS and not fname.startswith(UNLOCKED_PREFIXES)
+        ]
+        # for everyone, superuser included: a confirmed result is evidence
+        # (the elder's level and the vouchers read it); a manager reopens it
+        if locked and self.filtered(lambda a: a.state != "draft"):
             raise UserError(
                 self.env._(
-                    "A confirmed assessment cannot be changed. Reset it to draft or make a "
-                    "new assessment."
+                    "A confirmed or cancelled assessment cannot be changed (%(fields)s). "
+                    "Make a new assessment, or ask a care manager to reopen it.",
+                    fields=", ".join(
+                        self._fields[fname]._description_string(self.env)
+                        for fname in locked
+                        if fname in self._fields
+                    ),
                 )
             )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
-        if self.filtered(lambda a: a.state == "done"):
+        if self.filtered(lambda a: a.state == "done" or a.date_confirmed):
             raise UserError(
                 self.env._(
                     "A confirmed assessment cannot be deleted; cancel it instead."
@@ -773,8 +811,33 @@ class CareAssessment(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+    def _check_assessor(self):
+        """Only who may write assessments moves their status (reception,
+        care managers); checked before the status is written as superuser."""
+        self.check_access("write")
+
+    def _check_reopen(self):
+        """A confirmed assessment is reopened or cancelled by a care manager."""
+        # a confirmed one, or one confirmed before it was cancelled (assessments
+        # confirmed before the stamp existed are confirmed by their status)
+        once_confirmed = self.filtered(lambda a: a.state == "done" or a.date_confirmed)
+        if once_confirmed and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._(
+                    "Only a care manager can cancel or reopen a confirmed assessment."
+                )
+            )
+
     def action_confirm(self):
+        self._check_assessor()
         for rec in self:
+            if rec.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%(assessment)s is not a draft: only a draft can be confirmed.",
+                        assessment=rec.display_name,
+                    )
+                )
             missing = rec._missing_items()
             if missing:
                 raise UserError(
@@ -783,15 +846,40 @@ class CareAssessment(models.Model):
                         items=", ".join(missing),
                     )
                 )
-        self.write({"state": "done"})
+        self.sudo().write(
+            {
+                "state": "done",
+                "date_confirmed": fields.Datetime.now(),
+                "confirmed_uid": self.env.uid,
+            }
+        )
         return True
 
     def action_reset_draft(self):
-        self.write({"state": "draft", "reminder_done": False})
+        self._check_assessor()
+        self._check_reopen()
+        reopened = self.filtered(lambda a: a.state == "done")
+        for rec in reopened:
+            # the trace of what the result was before it is reopened
+            # logged, not posted: a user without an e-mail address may do it
+            rec._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Reopened. The confirmed result was: total %(total)s, level "
+                    "%(level)s, Barthel %(barthel)s, AD8 %(ad8)s.",
+                    total=rec.total_score,
+                    level=rec.final_level or "-",
+                    barthel=rec.barthel_score,
+                    ad8=rec.ad8_score,
+                ),
+            )
+        self.sudo().write({"state": "draft", "reminder_done": False})
         return True
 
     def action_cancel(self):
-        self.write({"state": "cancel"})
+        self._check_assessor()
+        self._check_reopen()
+        self.sudo().write({"state": "cancel"})
         return True
 
     # ------------------------------------------------------------------
@@ -841,5 +929,5 @@ class CareAssessment(models.Model):
                 ).id,
             )
             reminded |= rec
-        reminded.write({"reminder_done": True})
+        reminded.sudo().write({"reminder_done": True})
         return len(reminded)

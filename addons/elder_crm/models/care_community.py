@@ -5,6 +5,7 @@ class CareCommunity(models.Model):
     """Street (街道) > community (社区) > grid (网格) hierarchy."""
 
     _name = "care.community"
+    _inherit = ["care.guard.mixin"]
     _description = "Community or Grid"
     _parent_store = True
     _rec_name = "complete_name"

@@ -1,16 +1,21 @@
 import base64
 import io
+import logging
+import threading
+import time
+from collections import defaultdict, deque
 from datetime import date
 
 import qrcode
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import id_number as idn
+
+_logger = logging.getLogger(__name__)
 
 GBT_LEVELS = [
     ("0", "0 - Intact (能力完好)"),
@@ -44,6 +49,18 @@ SAFETY_GROUPS = (
     "elder_crm.group_care_reception,elder_crm.group_care_emergency,"
     "elder_crm.group_care_dispatcher"
 )
+MANAGER_GROUP = "elder_crm.group_care_manager"
+
+# Typing a full ID number that another elder already has is refused; the
+# refusal itself tells the typist that the number exists. Each refusal is
+# logged, and a user outside the Care manager group who collects
+# ID_REFUSAL_LIMIT of them within ID_REFUSAL_WINDOW seconds may not enter ID
+# numbers until the window has passed (kept in memory per server process,
+# like Odoo's own login cool-down: a refused transaction is rolled back).
+ID_REFUSAL_LIMIT = 5
+ID_REFUSAL_WINDOW = 3600
+_id_refusals = defaultdict(deque)  # (db name, uid) -> refusal times
+_id_refusals_lock = threading.Lock()
 
 
 def age_on(birth_date, today):
@@ -52,6 +69,24 @@ def age_on(birth_date, today):
         return 0
     before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
     return today.year - birth_date.year - before_birthday
+
+
+def next_age_change(birth_date, today):
+    """The first day after ``today`` on which ``age_on`` gives a new age.
+
+    Elders born on 29 February age on 1 March in other years, as in
+    ``age_on``.
+    """
+    if not birth_date:
+        return False
+    for year in (today.year, today.year + 1):
+        try:
+            birthday = date(year, birth_date.month, birth_date.day)
+        except ValueError:  # 29 February in a common year
+            birthday = date(year, 3, 1)
+        if birthday > today:
+            return birthday
+    return False  # not reached
 
 
 def age_band(age):
@@ -66,7 +101,7 @@ class CareElder(models.Model):
     _name = "care.elder"
     _description = "Elder"
     _inherits = {"res.partner": "partner_id"}
-    _inherit = ["mail.thread.phone", "mail.activity.mixin"]
+    _inherit = ["mail.thread.phone", "mail.activity.mixin", "care.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -135,8 +170,9 @@ class CareElder(models.Model):
         compute="_compute_id_number_display",
         inverse="_inverse_id_number_display",
         search="_search_id_number_display",
-        help="Masked (110105********002X) for users outside the Care manager group. "
-        "Type a full number to set or change it.",
+        help="Only the region code (110105************) for users outside the Care "
+        "manager group. Type the full number to register it; only a care manager "
+        "can change a registered number.",
     )
     # not precomputed: the ID number may arrive through the inverse of
     # id_number_display, after the record is created
@@ -153,9 +189,18 @@ class CareElder(models.Model):
         compute="_compute_age",
         store=True,
         aggregator="avg",
-        help="Refreshed every night on the elder's birthday.",
+        help="Refreshed every night for the elders whose birthday has passed since "
+        "it was last computed.",
     )
     age_band = fields.Selection(AGE_BANDS, compute="_compute_age", store=True)
+    age_changes_on = fields.Date(
+        string="Age Changes On",
+        compute="_compute_age",
+        store=True,
+        index=True,
+        help="The next birthday after the day the age was computed for: from that "
+        "day on the stored age is stale and the nightly job recomputes it.",
+    )
     marital_status = fields.Selection(
         [
             ("single", "Never married"),
@@ -271,15 +316,20 @@ class CareElder(models.Model):
     )
 
     # Assessments --------------------------------------------------------------------
+    # the assessments themselves (items, C.4 diagnoses) are for the groups that
+    # read them; everyone reads the resulting level below
     assessment_ids = fields.One2many(
-        "care.assessment", "elder_id", string="Assessments"
+        "care.assessment", "elder_id", string="Assessments", groups=MEDICAL_GROUPS
     )
-    assessment_count = fields.Integer(compute="_compute_assessment_count")
+    assessment_count = fields.Integer(
+        compute="_compute_assessment_count", groups=MEDICAL_GROUPS
+    )
     gbt_assessment_id = fields.Many2one(
         "care.assessment",
         string="Current GB/T 42195 Assessment",
         compute="_compute_current_assessments",
         store=True,
+        groups=MEDICAL_GROUPS,
     )
     gbt_level = fields.Selection(
         GBT_LEVELS,
@@ -300,11 +350,18 @@ class CareElder(models.Model):
         compute="_compute_current_assessments",
         store=True,
     )
+    # a dementia screen's result is medical: only the medical groups read it
     ad8_score = fields.Integer(
-        string="AD8 Score", compute="_compute_current_assessments", store=True
+        string="AD8 Score",
+        compute="_compute_current_assessments",
+        store=True,
+        groups=MEDICAL_GROUPS,
     )
     ad8_positive = fields.Boolean(
-        string="AD8 Positive", compute="_compute_current_assessments", store=True
+        string="AD8 Positive",
+        compute="_compute_current_assessments",
+        store=True,
+        groups=MEDICAL_GROUPS,
     )
 
     # Lookup index: every number the elder answers on, in E.164 -------------------
@@ -338,23 +395,64 @@ class CareElder(models.Model):
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
+    @api.model
+    def _sees_full_id_numbers(self):
+        return self.env.su or self.env.user.has_group(MANAGER_GROUP)
+
     @api.depends("id_number")
     @api.depends_context("uid")
     def _compute_id_number_display(self):
-        full = self.env.user.has_group("elder_crm.group_care_manager")
+        full = self._sees_full_id_numbers()
         for elder, number in zip(self, self.sudo().mapped("id_number"), strict=True):
             elder.id_number_display = number if full else idn.mask(number)
 
     def _inverse_id_number_display(self):
         for elder in self:
             value = (elder.id_number_display or "").strip()
+            elder._check_id_number_change([{"id_number_display": value}])
             current = elder.sudo().id_number
             if value and current and value in (current, idn.mask(current)):
                 continue
-            elder.sudo().write({"id_number": value or False})
+            if value or current:
+                elder.sudo().write({"id_number": value or False})
         self.invalidate_recordset(["id_number_display"])
 
+    def _check_id_number_change(self, vals_iter):
+        """Outside the Care manager group, a number can be registered on an
+        elder who has none, not changed or removed.
+
+        The refusal does not depend on the value typed: were a correct guess
+        accepted as "no change" and a wrong one refused, writing guesses
+        would tell the number. Saving the masked value back changes nothing.
+        """
+        if self._sees_full_id_numbers():
+            return
+        registered = self.sudo().filtered("id_number")
+        if not registered:
+            return
+        masks = {idn.mask(number) for number in registered.mapped("id_number")}
+        for vals in vals_iter:
+            if "id_number_display" not in vals:
+                continue
+            value = (vals["id_number_display"] or "").strip()
+            if not (value and masks == {value}):
+                raise AccessError(
+                    self.env._(
+                        "Only a care manager can change or remove a registered ID "
+                        "number."
+                    )
+                )
+
     def _search_id_number_display(self, operator, value):
+        # searching, filtering or counting on the full number would confirm
+        # guesses of it: for care managers only
+        if not self._sees_full_id_numbers():
+            raise AccessError(
+                self.env._(
+                    "Only care managers can search by ID number. Search by name, "
+                    "phone number or archive number."
+                )
+            )
         if operator not in ("=", "ilike") or not isinstance(value, str):
             raise UserError(self.env._("Search an ID number by typing it in full."))
         try:
@@ -382,6 +480,7 @@ class CareElder(models.Model):
         for elder in self:
             elder.age = age_on(elder.birth_date, today)
             elder.age_band = age_band(elder.age) if elder.birth_date else False
+            elder.age_changes_on = next_age_change(elder.birth_date, today)
 
     @api.depends("grid_id", "grid_id.parent_id", "grid_id.parent_id.parent_id")
     def _compute_community(self):
@@ -420,14 +519,18 @@ class CareElder(models.Model):
         "assessment_ids.valid_until",
     )
     def _compute_current_assessments(self):
+        # the results are the elder's whoever confirmed, cancelled or reopened
+        # an assessment: read them all (the fields below are guarded)
         for elder in self:
-            done = elder.assessment_ids.filtered(lambda a: a.state == "done").sorted(
-                lambda a: (a.date, a.id), reverse=True
+            done = (
+                elder.sudo()
+                .assessment_ids.filtered(lambda a: a.state == "done")
+                .sorted(lambda a: (a.date, a.id), reverse=True)
             )
             current = {}
             for assessment in done:
                 current.setdefault(assessment.assessment_type, assessment)
-            gbt = current.get("gbt42195", self.env["care.assessment"])
+            gbt = current.get("gbt42195", self.env["care.assessment"].sudo())
             barthel = current.get("barthel")
             ad8 = current.get("ad8")
             elder.gbt_assessment_id = gbt
@@ -618,8 +721,9 @@ class CareElder(models.Model):
     def _check_id_number_free(self, vals_list):
         """Refuse an ID number already used in the same company, before writing.
 
-        The SQL constraint stays as the safety net for concurrent saves; this
-        check gives the receptionist the elder it belongs to.
+        The SQL constraint stays as the safety net for concurrent saves. A
+        care manager is told which elder has the number; anyone else only
+        that it is registered (see ``_id_number_refused``).
         """
         wanted = {}
         for vals in vals_list:
@@ -642,6 +746,9 @@ class CareElder(models.Model):
                 wanted[key] = vals
         if not wanted:
             return
+        full = self._sees_full_id_numbers()
+        if not full:
+            self._check_id_refusal_throttle()
         others = (
             self.sudo()
             .with_context(active_test=False)
@@ -653,7 +760,9 @@ class CareElder(models.Model):
             )
         )
         for other in others:
-            if (other.company_id.id, other.id_number) in wanted:
+            if (other.company_id.id, other.id_number) not in wanted:
+                continue
+            if full:
                 raise ValidationError(
                     self.env._(
                         "The ID number %(number)s is already registered for %(name)s "
@@ -663,6 +772,57 @@ class CareElder(models.Model):
                         code=other.code,
                     )
                 )
+            self._id_number_refused(other)
+
+    def _id_refusal_key(self):
+        return (self.env.cr.dbname, self.env.uid)
+
+    def _check_id_refusal_throttle(self):
+        """Refuse any ID number from a user who typed too many registered ones
+        lately, whatever the number (so the refusal tells nothing)."""
+        now = time.monotonic()
+        with _id_refusals_lock:
+            times = _id_refusals[self._id_refusal_key()]
+            while times and times[0] <= now - ID_REFUSAL_WINDOW:
+                times.popleft()
+            blocked = len(times) >= ID_REFUSAL_LIMIT
+        if blocked:
+            _logger.warning(
+                "ID number entry blocked for user %s (%s): too many numbers already "
+                "registered were typed within the hour",
+                self.env.uid,
+                self.env.user.login,
+            )
+            raise AccessError(
+                self.env._(
+                    "Too many ID numbers you typed were already registered. Entering "
+                    "ID numbers is suspended for an hour: ask a care manager to "
+                    "register this one."
+                )
+            )
+
+    def _id_number_refused(self, other):
+        """Refuse a number ``other`` already has, without saying who has it.
+
+        That a number is registered is all the refusal tells: to learn it the
+        typist must already know the whole number, and guessing the unknown
+        digits of a masked one takes hundreds of tries, which the throttle
+        stops after a few. Each refusal is logged for the managers.
+        """
+        with _id_refusals_lock:
+            _id_refusals[self._id_refusal_key()].append(time.monotonic())
+        _logger.warning(
+            "ID number refused for user %s (%s): already registered for elder %s",
+            self.env.uid,
+            self.env.user.login,
+            other.id,
+        )
+        raise ValidationError(
+            self.env._(
+                "This ID number is already registered in the archive. Search the "
+                "elder by name or phone number, or ask a care manager."
+            )
+        )
 
     @api.onchange("id_number_display")
     def _onchange_id_number_display(self):
@@ -694,6 +854,48 @@ class CareElder(models.Model):
                     )
                 )
 
+    # id_number_display too: a number typed there is checked once its inverse
+    # has stored it, not against the number it replaces
+    @api.constrains("birth_date", "gender", "id_number", "id_number_display")
+    def _check_matches_id_number(self):
+        """With an ID number, the birth date and sex are the number's."""
+        for elder in self:
+            number = elder.sudo().id_number
+            if not number or len(number) != 18:
+                continue
+            if (elder.birth_date, elder.gender) != (
+                idn.birth_date(number),
+                idn.gender(number),
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The birth date and sex of %(name)s come from their ID "
+                        "number and cannot be changed apart from it.",
+                        name=elder.name,
+                    )
+                )
+
+    def _check_code_vals(self, vals):
+        """The archive number is the sequence's: printed on the card and in
+        its QR code, no client may choose or change it."""
+        if self.env.su or vals.get("code") in (None, False, "/"):
+            return
+        if self and vals["code"] in self.mapped("code"):
+            return  # the same value saved back
+        raise AccessError(
+            self.env._("The archive number is given by the system and cannot be set.")
+        )
+
+    def _check_partner_vals(self, vals):
+        """The contact record is the elder's identity (name, address, phones
+        the lookup reads): it is not swapped for another one."""
+        if self.env.su or "partner_id" not in vals:
+            return
+        if set(self.mapped("partner_id").ids) != {vals["partner_id"]}:
+            raise AccessError(
+                self.env._("The contact record of an elder cannot be replaced.")
+            )
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -701,6 +903,7 @@ class CareElder(models.Model):
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
+            self._check_code_vals(vals)
             self._normalize_id_vals(vals)
             self._format_phone_vals(vals)
             self._format_contact_commands(vals)
@@ -716,6 +919,9 @@ class CareElder(models.Model):
 
     def write(self, vals):
         vals = dict(vals)
+        self._check_code_vals(vals)
+        self._check_partner_vals(vals)
+        self._check_id_number_change([vals])
         self._normalize_id_vals(vals)
         self._format_phone_vals(vals)
         self._format_contact_commands(vals)
@@ -727,7 +933,7 @@ class CareElder(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_assessed(self):
-        if self.assessment_ids.filtered(lambda a: a.state == "done"):
+        if self.sudo().assessment_ids.filtered(lambda a: a.state == "done"):
             raise UserError(
                 self.env._(
                     "An elder with confirmed assessments cannot be deleted: set the status "
@@ -796,7 +1002,6 @@ class CareElder(models.Model):
         "service_tier",
         "gbt_level",
         "living_situation",
-        "ad8_positive",
         "community_id",
         "subsidy_category_ids",
     )
@@ -862,7 +1067,9 @@ class CareElder(models.Model):
         Contact = self.env["care.elder.contact"]
         medical_allowed = self.env.user.has_groups(MEDICAL_GROUPS)
         if medical_allowed:  # one query for the card and the medical flags
-            self.sudo().fetch((*self._CARD_FIELDS, "has_dementia", "allergies"))
+            self.sudo().fetch(
+                (*self._CARD_FIELDS, "has_dementia", "ad8_positive", "allergies")
+            )
         else:
             self.fetch(self._CARD_FIELDS)
         emergency = Contact.search_fetch(
@@ -875,9 +1082,13 @@ class CareElder(models.Model):
         )
         partners = self.partner_id | emergency.partner_id | matched_partners
         partners.fetch(self._CARD_PARTNER_FIELDS)
+        # medical flags (dementia, AD8 screen) only for the medical groups
         medical = {}
         if medical_allowed:
-            medical = {e.id: (e.has_dementia, bool(e.allergies)) for e in self.sudo()}
+            medical = {
+                e.id: (e.has_dementia, bool(e.allergies), e.ad8_positive)
+                for e in self.sudo()
+            }
 
         def labels(model, fname):
             return dict(self.env[model]._fields[fname]._description_selection(self.env))
@@ -906,12 +1117,14 @@ class CareElder(models.Model):
                 flags.append(self.env._("Lives alone"))
             if elder.state in ("suspended", "deceased", "left"):
                 flags.append(states[elder.state])
-            dementia, allergies = medical.get(elder.id, (False, False))
+            dementia, allergies, ad8_positive = medical.get(
+                elder.id, (False, False, False)
+            )
             if dementia:
                 flags.append(self.env._("Dementia"))
             if allergies:
                 flags.append(self.env._("Allergies"))
-            if elder.ad8_positive:
+            if ad8_positive:
                 flags.append(self.env._("AD8 positive"))
             match = dict(matches.get(elder.id) or {"via": "elder"})
             if match.get("contact_id"):
@@ -958,35 +1171,34 @@ class CareElder(models.Model):
     # Crons
     # ------------------------------------------------------------------
     @api.model
-    def _cron_refresh_ages(self):
-        """Recompute the stored age of elders whose birthday is today.
+    def _cron_refresh_ages(self, batch_size=1000):
+        """Recompute the stored age of every elder whose age is stale.
 
-        Elders born on 29 February are refreshed on 1 March in other years.
+        An age is stale from the elder's next birthday after the day it was
+        computed for (``age_changes_on``): a run missed, or a server down for
+        days, is caught up by the next run, not a year later. Elders born on
+        29 February age on 1 March in other years. Works in batches of
+        ``batch_size``; when run by the scheduler, the progress is reported and
+        the scheduler calls again for the rest.
+
+        :return: the number of elders refreshed
         """
         today = fields.Date.context_today(self)
-        days = [(today.month, today.day)]
-        if today.month == 3 and today.day == 1:
-            try:
-                date(today.year, 2, 29)
-            except ValueError:
-                days.append((2, 29))
-        conditions = SQL(" OR ").join(
-            SQL(
-                "(EXTRACT(MONTH FROM birth_date) = %s AND EXTRACT(DAY FROM birth_date) = %s)",
-                month,
-                day,
+        stale = [("age_changes_on", "<=", today)]
+        Cron = self.env["ir.cron"]
+        done = 0
+        while True:
+            elders = self.with_context(active_test=False).search(
+                stale, limit=batch_size, order="id"
             )
-            for month, day in days
-        )
-        self.flush_model(["birth_date"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM care_elder WHERE birth_date IS NOT NULL AND (%s)",
-                conditions,
-            )
-        )
-        elders = self.browse([row[0] for row in self.env.cr.fetchall()])
-        for fname in ("age", "age_band"):
-            self.env.add_to_compute(self._fields[fname], elders)
-        elders.flush_recordset(["age", "age_band"])
-        return len(elders)
+            if not elders:
+                break
+            for fname in ("age", "age_band", "age_changes_on"):
+                self.env.add_to_compute(self._fields[fname], elders)
+            elders.flush_recordset(["age", "age_band", "age_changes_on"])
+            done += len(elders)
+            if self.env.context.get("ir_cron_progress_id"):
+                remaining = self.with_context(active_test=False).search_count(stale)
+                Cron._notify_progress(done=done, remaining=remaining)
+                break  # the scheduler calls again while something remains
+        return done

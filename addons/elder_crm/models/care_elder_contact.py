@@ -26,6 +26,7 @@ class CareElderContact(models.Model):
     """
 
     _name = "care.elder.contact"
+    _inherit = ["care.guard.mixin"]
     _description = "Elder Family Contact"
     _order = "elder_id, is_emergency desc, sequence, id"
     _check_company_auto = True

@@ -55,6 +55,39 @@ class TestAccess(ElderCareCase):
                 ):
                     self.as_(role).read([fname])
 
+    def test_dementia_and_ad8_results_for_medical_groups_only(self):
+        derived = ("has_dementia", "ad8_score", "ad8_positive")
+        for role in ("reception", "emergency", "manager"):
+            with self.subTest(role=role):
+                self.as_(role).read(list(derived))
+        for role in ("dispatcher", "finance"):
+            elder = self.as_(role)
+            for fname in derived:
+                with (
+                    self.subTest(role=role, field=fname),
+                    self.assertRaises(AccessError),
+                ):
+                    elder.read([fname])
+                with (
+                    self.subTest(role=role, field=fname, op="search"),
+                    self.assertRaises(AccessError),
+                ):
+                    self.Elder.with_user(self.users[role]).search_count(
+                        [(fname, "=", True)]
+                    )
+                with (
+                    self.subTest(role=role, field=fname, op="group"),
+                    self.assertRaises(AccessError),
+                ):
+                    self.Elder.with_user(self.users[role]).read_group(
+                        [], ["id"], [fname]
+                    )
+            # the fields the role is offered leave them out
+            offered = self.Elder.with_user(self.users[role]).fields_get()
+            self.assertFalse(set(derived) & set(offered))
+            self.assertNotIn("id_number", offered)
+            self.assertNotIn("assessment_ids", offered)
+
     def test_allergies_for_safety_roles(self):
         for role in ("reception", "dispatcher", "emergency"):
             with self.subTest(role=role):

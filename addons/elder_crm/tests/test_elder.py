@@ -126,6 +126,45 @@ class TestElder(ElderCareCase):
         self.assertEqual((elder.age, elder.age_band), (80, "80_89"))
         self.assertEqual(other.age, 90)  # not its birthday: untouched
 
+    def test_missed_runs_are_caught_up(self):
+        """Select by what is stale, not by today's date: the age is right
+        after the cron skipped the birthday (or was down for days)."""
+        with freeze_time("2026-06-01"):
+            elder = self.make_elder(birth_date=datetime.date(1946, 6, 2))
+            self.assertEqual(elder.age, 79)
+            self.assertEqual(elder.age_changes_on, datetime.date(2026, 6, 2))
+            self.Elder._cron_refresh_ages()
+            self.assertEqual(elder.age, 79, "not stale yet")
+        # no run on 2 June (nor on the 3rd and 4th)
+        with freeze_time("2026-06-05"):
+            refreshed = self.Elder._cron_refresh_ages()
+        self.assertGreaterEqual(refreshed, 1)
+        self.assertEqual((elder.age, elder.age_band), (80, "80_89"))
+        self.assertEqual(elder.age_changes_on, datetime.date(2027, 6, 2))
+        with freeze_time("2026-06-06"):
+            self.Elder._cron_refresh_ages()
+        self.assertEqual(elder.age, 80)
+        # even a whole year missed
+        with freeze_time("2028-01-10"):
+            self.Elder._cron_refresh_ages()
+        self.assertEqual(elder.age, 81)
+
+    def test_refresh_in_batches(self):
+        with freeze_time("2026-06-01"):
+            elders = self.Elder.create(
+                [
+                    {"name": f"批量{i}", "birth_date": datetime.date(1940, 6, 1 + i)}
+                    for i in range(1, 4)
+                ]
+            )
+            self.assertEqual(elders.mapped("age"), [85, 85, 85])
+        with freeze_time("2026-06-10"):
+            self.Elder._cron_refresh_ages(batch_size=1)
+            self.assertFalse(
+                self.Elder.search_count([("age_changes_on", "<=", "2026-06-10")])
+            )
+        self.assertEqual(elders.mapped("age"), [86, 86, 86])
+
     def test_leap_day_birthday_refreshed_on_1_march(self):
         with freeze_time("2026-02-28"):
             elder = self.make_elder(birth_date=datetime.date(1936, 2, 29))

@@ -150,6 +150,35 @@ class TestLookup(ElderCareCase):
         self.assertNotIn("Dementia", flags)
         self.assertIn("Lives alone", flags)
 
+    def test_ad8_flag_for_medical_groups_only(self):
+        answers = dict.fromkeys(
+            ("ad8_judgment", "ad8_interest", "ad8_repeats", "ad8_learning"), "yes"
+        )
+        answers.update(
+            dict.fromkeys(
+                ("ad8_month", "ad8_finances", "ad8_appointments", "ad8_daily"), "no"
+            )
+        )
+        self.env["care.assessment"].create(
+            {"elder_id": self.father.id, "assessment_type": "ad8", **answers}
+        ).action_confirm()
+        self.assertTrue(self.father.ad8_positive)
+        for role in ("reception", "emergency", "manager"):
+            with self.subTest(role=role):
+                card = self.Elder.with_user(self.users[role]).lookup_phone(
+                    "13800138000"
+                )[0]
+                self.assertIn("AD8 positive", card["flags"])
+        for role in ("dispatcher", "finance"):
+            with self.subTest(role=role):
+                card = self.Elder.with_user(self.users[role]).lookup_phone(
+                    "13800138000"
+                )[0]
+                self.assertNotIn("AD8 positive", card["flags"])
+                self.assertFalse(
+                    {"ad8_positive", "ad8_score", "has_dementia"} & set(card)
+                )
+
     def test_other_company_elders_not_popped(self):
         other = self.env["res.company"].create({"name": "另一家服务中心"})
         self.make_elder(name="别家老人", mobile="135 5555 6666", company_id=other.id)

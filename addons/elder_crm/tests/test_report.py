@@ -42,7 +42,7 @@ class TestElderCard(ElderCareCase):
         self.assertIn(self.elder.code, html)
         self.assertIn("孙伟", html)
         self.assertIn("海鲜过敏", html)
-        self.assertIn("110105********002X", html)
+        self.assertIn("110105************", html)
         self.assertNotIn(ID_1949_F, html)
         self.assertIn("data:image/png;base64,", html)
 

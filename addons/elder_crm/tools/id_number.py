@@ -68,9 +68,18 @@ def gender(number):
 
 
 def mask(number):
-    """110105********002X: region and sequence kept, birth date hidden."""
+    """110105************: the region code only, everything after it hidden.
+
+    Staff read the birth date and the sex beside the number, so the birth
+    date digits (7-14) and the parity of the sequence (17) are known to them
+    anyway. What keeps the number secret is what they cannot read: the
+    sequence (15-17) and the check character (18), which follows from the
+    other 17 digits and would narrow the sequence down ~11-fold. The region
+    (1-6) says where the number was issued, about as much as the address
+    district does. A masked value never shows any of characters 7-18.
+    """
     if not number:
         return ""
     if len(number) != 18:
         return "*" * len(number)
-    return number[:6] + "*" * 8 + number[14:]
+    return number[:6] + "*" * 12
