@@ -2,10 +2,10 @@
     "name": "Care Reception Funnel (接待)",
     "summary": "From a family's first call to a signed elder on the CRM pipeline: "
     "consultation, assessment, tour, proposal, intent follow-up, funnel analytics",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["elder_crm", "crm", "calendar", "utm", "survey"],
     "data": [
         "security/care_reception_groups.xml",
@@ -22,6 +22,7 @@
         "views/care_tour_route_views.xml",
         "views/care_objection_views.xml",
         "views/crm_lead_views.xml",
+        "views/crm_tag_views.xml",
         "views/care_funnel_report_views.xml",
         "views/survey_views.xml",
         "views/care_elder_views.xml",
@@ -36,5 +37,5 @@
             "care_reception/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
+    "post_init_hook": "_care_post_init",
 }

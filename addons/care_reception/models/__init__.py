@@ -9,6 +9,7 @@ from . import (
     care_tour_route,
     crm_lead,
     crm_stage,
+    crm_tag,
     ir_module,
     mail_activity,
     res_config_settings,

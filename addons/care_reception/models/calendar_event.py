@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -14,7 +14,7 @@ class CalendarEvent(models.Model):
             for event in events:
                 if event.start and event.start < now:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "A tour cannot be scheduled in the past (%s): "
                             "choose a time to come.",
                             fields.Datetime.to_string(event.start),

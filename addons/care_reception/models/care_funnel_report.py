@@ -56,6 +56,7 @@ class CareFunnelReport(models.Model):
             tag_join = "JOIN crm_tag_rel t ON t.lead_id = h.lead_id"
         else:
             row_id, tag_col, tag_join = "h.id", "", ""
+        # only the constant fragments above are interpolated
         return f"""
             SELECT {row_id} AS id,
                    h.lead_id,
@@ -87,7 +88,7 @@ class CareFunnelReport(models.Model):
               JOIN crm_stage s ON s.id = h.stage_id
               JOIN crm_lead l ON l.id = h.lead_id
               {tag_join}
-        """
+        """  # noqa: S608
 
     @api.model
     def _search(self, domain, *args, **kwargs):
@@ -160,7 +161,7 @@ class CareFunnelTagReport(models.Model):
     _description = "Reception Funnel by Tag"
     _auto = False
 
-    tag_id = fields.Many2one("crm.tag", "Tag", readonly=True)
+    tag_id = fields.Many2one("crm.tag", readonly=True)
 
     @property
     def _table_query(self):

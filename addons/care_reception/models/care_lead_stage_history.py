@@ -9,6 +9,7 @@ class CareLeadStageHistory(models.Model):
     """
 
     _name = "care.lead.stage.history"
+    _inherit = ["care.guard.mixin"]
     _description = "Lead Stage History"
     _order = "date_in desc, id desc"
 

@@ -32,6 +32,7 @@ class CareLeadObjection(models.Model):
     """An objection a family raised, and how it ended."""
 
     _name = "care.lead.objection"
+    _inherit = ["care.guard.mixin"]
     _description = "Objection Raised"
     _order = "date desc, id desc"
 

@@ -1,10 +1,11 @@
+import logging
 import re
 from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.elder_crm.models.care_elder import GBT_LEVELS, MEDICAL_GROUPS
 from odoo.addons.elder_crm.models.care_elder_contact import RELATIONSHIPS
@@ -28,6 +29,23 @@ BUDGETS = [
     ("5to8k", "¥5,000–8,000 a month"),
     ("gt8k", "Over ¥8,000 a month"),
 ]
+# consultation facts a merge of leads keeps (the first lead's that has them)
+MERGED_FIELDS = (
+    "care_elder_id",
+    "care_prospect_name",
+    "care_prospect_birth_year",
+    "care_decision_maker",
+    "care_family_attitude",
+    "care_concern_note",
+    "care_budget",
+    "care_form",
+    "care_package_id",
+)
+# the oldest birth year a prospective elder may have
+BIRTH_YEAR_MIN = 1900
+# a tour summary is not sent for a tour over longer ago than this (a cron
+# down for days catches up; a summary a month late would only confuse)
+SUMMARY_MAX_AGE = timedelta(days=14)
 ATTITUDES = [
     ("supportive", "Supportive"),
     ("divided", "Divided"),
@@ -35,8 +53,35 @@ ATTITUDES = [
 ]
 
 
+_logger = logging.getLogger(__name__)
+
+
+def quiet_if_no_email(records):
+    """``records`` in a context where scheduling an activity for someone else
+    does not e-mail them in the acting user's name when that user has no
+    e-mail address (a centre's staff may have none; mail would refuse). The
+    activity still shows in the assignee's inbox."""
+    if records.env.user.email or records.env.su:
+        return records
+    return records.with_context(mail_activity_quick_update=True)
+
+
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _inherit = ["crm.lead", "care.guard.mixin"]
+    _name = "crm.lead"
+
+    # results of the suite's own code paths, never typed by a client
+    _care_protected_fields = (
+        "care_summary_sent",
+        "care_next_followup",
+        "care_followup_overdue",
+        "care_first_followup_on_time",
+        "care_previsit_input_id",
+        "care_satisfaction_sent",
+        "care_satisfaction_input_id",
+        "care_satisfaction_score",
+        "care_possible_duplicate",
+    )
 
     # -- consultation registration (咨询登记) ------------------------------
     care_elder_id = fields.Many2one(
@@ -49,7 +94,9 @@ class CrmLead(models.Model):
     care_prospect_name = fields.Char(
         "Prospective elder", help="Name of the elder the family enquires for."
     )
-    care_prospect_birth_year = fields.Integer("Birth year")
+    care_prospect_birth_year = fields.Integer(
+        "Birth year", help="Four digits, e.g. 1941 (between 1900 and this year)."
+    )
     care_relationship = fields.Selection(
         RELATIONSHIPS, "Caller is the elder's", default="daughter"
     )
@@ -113,6 +160,15 @@ class CrmLead(models.Model):
     care_previsit_date = fields.Datetime(
         "Questionnaire received", related="care_previsit_input_id.end_datetime"
     )
+    care_possible_duplicate = fields.Boolean(
+        "Possible duplicate",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Made from a public questionnaire whose number another open lead "
+        "already has: compare them (Similar Leads) and merge, or mark it as "
+        "not a duplicate.",
+    )
     care_health_answers = fields.Text(
         "Health notes",
         groups=MEDICAL_GROUPS,
@@ -156,6 +212,70 @@ class CrmLead(models.Model):
                 lead.care_level, lead.care_form, lead.company_id or self.env.company
             )
 
+    @api.constrains("care_prospect_birth_year", "expected_revenue")
+    def _check_care_numbers(self):
+        """What is typed on a lead must make sense before anything uses it
+        (signing turns the birth year into the elder's birth date)."""
+        this_year = fields.Date.context_today(self).year
+        for lead in self:
+            year = lead.care_prospect_birth_year
+            if year and not BIRTH_YEAR_MIN <= year <= this_year:
+                raise ValidationError(
+                    self.env._(
+                        "%(lead)s: the birth year %(year)s is not possible; type "
+                        "the four digits of the year, between %(first)s and "
+                        "%(last)s.",
+                        lead=lead.name,
+                        year=year,
+                        first=BIRTH_YEAR_MIN,
+                        last=this_year,
+                    )
+                )
+            if lead.expected_revenue < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(lead)s: the expected revenue cannot be negative.",
+                        lead=lead.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Phone numbers: one reading for the whole suite
+    # ------------------------------------------------------------------
+    def _phone_format(
+        self,
+        fname=False,
+        number=False,
+        country=False,
+        force_format="E164",
+        raise_exception=False,
+    ):
+        """Numbers typed without a country prefix are read in the suite's
+        region (elder_crm's, China by default) like every number of the
+        suite, not in the lead's or the company's country: "166 5133 4871"
+        and "+86 166-5133-4871" are one number even in a company set in the
+        US. CRM's sanitised number, duplicates and look-ups follow."""
+        if not country:
+            country = self.env["care.elder"]._default_phone_country()
+        return super()._phone_format(
+            fname=fname,
+            number=number,
+            country=country,
+            force_format=force_format,
+            raise_exception=raise_exception,
+        )
+
+    @api.model
+    def _care_resanitize_phones(self):
+        """Recompute every lead's sanitised number the suite's way (after
+        install, or when the region changes)."""
+        leads = self.with_context(active_test=False).search(
+            ["|", ("mobile", "!=", False), ("phone", "!=", False)]
+        )
+        self.env.add_to_compute(self._fields["phone_sanitized"], leads)
+        leads.flush_recordset(["phone_sanitized"])
+        return leads
+
     def _care_pending_questionnaire(self, purpose="previsit"):
         """The open (not yet submitted) survey invitation of the lead."""
         self.ensure_one()
@@ -190,8 +310,12 @@ class CrmLead(models.Model):
                 lead.care_questionnaire_qr = False
 
     def care_survey_url(self, purpose="satisfaction"):
-        """Link of the lead's pending survey of this purpose (mail templates)."""
+        """Link of the lead's pending survey of this purpose (mail templates).
+
+        The link is the family's personal access: only who may read the
+        lead gets it."""
         self.ensure_one()
+        self.check_access("read")
         pending = self._care_pending_questionnaire(purpose)
         return (pending and pending.get_base_url() + pending.get_start_url()) or ""
 
@@ -204,7 +328,7 @@ class CrmLead(models.Model):
         )
         if not survey:
             raise UserError(
-                _(
+                self.env._(
                     "No pre-visit questionnaire is active: publish one under "
                     "Configuration > Reception > Questionnaires."
                 )
@@ -216,9 +340,10 @@ class CrmLead(models.Model):
         lead has an address, otherwise shown with its QR code to print or
         send by SMS."""
         self.ensure_one()
+        self.check_access("write")
         if self.care_previsit_input_id:
             raise UserError(
-                _(
+                self.env._(
                     "%(lead)s: the family already sent the questionnaire on "
                     "%(date)s; its answers are on the lead.",
                     lead=self.name,
@@ -237,47 +362,44 @@ class CrmLead(models.Model):
             )
         self.invalidate_recordset(["care_questionnaire_url", "care_questionnaire_qr"])
         if not self.email_from:
-            self.message_post(
-                body=_(
+            self._message_log(
+                body=self.env._(
                     "Questionnaire link made (no e-mail address: send it by SMS "
                     "or print the QR code): %s",
                     self.care_questionnaire_url,
                 ),
-                message_type="notification",
             )
             return True
         return self._care_composer("care_reception.mail_template_questionnaire")
 
     @api.model
-    def _care_find_open_lead(self, number):
-        """The open lead of this phone number, most recent first (or none).
+    def _care_find_open_lead(self, number, company=None):
+        """The open leads of this phone number, most recent first.
 
-        The number is compared as typed, as digits and in E.164 (the
-        company's country, China by default), so that "138 0013 8000" finds
-        the lead registered as 13800138000."""
+        The number is compared in E.164 as elder_crm reads it (China by
+        default, whatever the company's country), and as typed, so that
+        "0086 166 5133 4871" finds the lead registered as 16651334871.
+        ``company``: only its leads (and leads without a company)."""
         number = (number or "").strip()
-        digits = re.sub(r"[^\d+]", "", number)
-        if not digits:
+        if not re.sub(r"\D", "", number):
             return self.browse()
-        country = self.env.company.country_id or self.env.ref("base.cn")
-        variants = {number, digits}
-        e164 = self._phone_format(number=digits, country=country)
-        if e164:
-            variants.add(e164)
+        variants = {number, re.sub(r"[^\d+]", "", number)}
+        sanitized = self.env["care.elder"]._sanitize_number(number)
+        if sanitized:
+            variants.add(sanitized)
         variants = list(variants)
-        return self.search(
-            [
-                ("type", "=", "opportunity"),
-                ("stage_id.is_won", "=", False),
-                "|",
-                "|",
-                ("phone_sanitized", "in", variants),
-                ("mobile", "in", variants),
-                ("phone", "in", variants),
-            ],
-            limit=1,
-            order="id desc",
-        )
+        domain = [
+            ("type", "=", "opportunity"),
+            ("stage_id.is_won", "=", False),
+            "|",
+            "|",
+            ("phone_sanitized", "in", variants),
+            ("mobile", "in", variants),
+            ("phone", "in", variants),
+        ]
+        if company:
+            domain.append(("company_id", "in", [company.id, False]))
+        return self.search(domain, order="id desc")
 
     # ------------------------------------------------------------------
     # Stage history and stage checks
@@ -324,7 +446,7 @@ class CrmLead(models.Model):
         for lead in self:
             if not (owner if "user_id" in vals else lead.user_id):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(lead)s: assign the lead to a receptionist before "
                         "setting its intent: the follow-ups are theirs.",
                         lead=lead.name,
@@ -352,7 +474,7 @@ class CrmLead(models.Model):
                 value(lead, "care_elder_id") or value(lead, "care_prospect_name")
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(lead)s: name the prospective elder before signing.",
                         lead=lead.name,
                     )
@@ -363,7 +485,7 @@ class CrmLead(models.Model):
             )
             if step == "assessed" and not level:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(lead)s: record a needs assessment (a confirmed GB/T "
                         "42195 assessment) before moving it to %(stage)s.",
                         lead=lead.name,
@@ -372,7 +494,7 @@ class CrmLead(models.Model):
                 )
             if step == "toured" and not value(lead, "care_tour_event_id"):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(lead)s: schedule the tour before moving it to %(stage)s.",
                         lead=lead.name,
                         stage=stage.name,
@@ -380,7 +502,7 @@ class CrmLead(models.Model):
                 )
             if step == "proposal" and not value(lead, "care_package_id"):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(lead)s: a proposal needs a matched package; choose "
                         "one on the Proposal tab.",
                         lead=lead.name,
@@ -419,10 +541,13 @@ class CrmLead(models.Model):
     def action_care_create_elder(self):
         """Open (or create, in enquiry status) the prospective elder's archive."""
         self.ensure_one()
+        self.check_access("write")
         if not self.care_elder_id:
             if not self.care_prospect_name:
                 raise UserError(
-                    _("Type the prospective elder's name first (Consultation tab).")
+                    self.env._(
+                        "Type the prospective elder's name first (Consultation tab)."
+                    )
                 )
             self.care_elder_id = self.env["care.elder"].create(self._care_elder_vals())
         return {
@@ -435,6 +560,7 @@ class CrmLead(models.Model):
     def action_care_new_assessment(self):
         """Start a GB/T 42195 assessment of the prospective elder."""
         self.ensure_one()
+        self.check_access("write")
         if not self.care_elder_id:
             self.action_care_create_elder()
         return {
@@ -449,8 +575,12 @@ class CrmLead(models.Model):
         }
 
     def _care_on_won(self):
-        """Signing: the archive is activated (created from the lead if need be)."""
+        """Signing: the archive is activated (created from the lead if need be).
+
+        Works for staff without an e-mail address: the note is logged and the
+        move-in checklist assigned without mailing in their name."""
         checklist = self.env.ref("care_reception.mail_activity_type_move_in")
+        self._check_care_numbers()
         for lead in self:
             if not lead.care_elder_id:
                 if not lead.care_prospect_name:
@@ -461,11 +591,11 @@ class CrmLead(models.Model):
             elder = lead.care_elder_id
             if elder.state == "enquiry":
                 elder.action_activate()
-            elder.message_post(
-                body=_("Signed: lead %(lead)s.", lead=lead.name),
-                message_type="notification",
+            elder.check_access("write")
+            elder._message_log(
+                body=self.env._("Signed: lead %(lead)s.", lead=lead.name)
             )
-            elder.activity_schedule(
+            quiet_if_no_email(elder).activity_schedule(
                 activity_type_id=checklist.id,
                 user_id=(lead.user_id or self.env.user).id,
                 note=checklist.default_note,
@@ -483,6 +613,7 @@ class CrmLead(models.Model):
     def action_care_schedule_tour(self):
         """A calendar event for the tour with the route the tags suggest."""
         self.ensure_one()
+        self.check_access("write")
         route = self.care_tour_route_id or self.env["care.tour.route"]._for_tags(
             self.tag_ids | self.care_concern_ids
         )
@@ -494,7 +625,9 @@ class CrmLead(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {
-                "default_name": _("Tour: %s", self.care_prospect_name or self.name),
+                "default_name": self.env._(
+                    "Tour: %s", self.care_prospect_name or self.name
+                ),
                 "default_duration": route.duration or 1.0,
                 "default_partner_ids": partners.ids,
                 "default_user_id": (self.user_id or self.env.user).id,
@@ -503,8 +636,51 @@ class CrmLead(models.Model):
                 "default_res_id": self.id,
                 "default_description": route.stops or False,
                 "care_tour_lead_id": self.id,
+                # staff without an e-mail address: the owner's meeting
+                # activity is not mailed in their name (mail would refuse)
+                "mail_activity_quick_update": not self.env.user.email,
             },
         }
+
+    # ------------------------------------------------------------------
+    # Possible duplicates (public questionnaires with a known number)
+    # ------------------------------------------------------------------
+    def action_care_not_duplicate(self):
+        """Reception checked the lead: it is not the same family's."""
+        if not self.env.user.has_group("elder_crm.group_care_reception"):
+            raise AccessError(
+                self.env._("Only reception can clear a possible duplicate.")
+            )
+        self.check_access("write")
+        self.sudo().care_possible_duplicate = False
+        return True
+
+    def _merge_get_fields(self):
+        # the consultation's facts follow the merge (the first lead's that
+        # has each), as CRM's own fields do
+        return super()._merge_get_fields() + list(MERGED_FIELDS)
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, **kw):
+        """Merging a possible duplicate settles it; the questionnaire, its
+        answers and the health notes go to the lead that is kept."""
+        Input = self.env["survey.user_input"].sudo()
+        inputs = Input.search([("care_lead_id", "in", self.ids)])
+        leads = self.sudo()
+        previsit = leads.care_previsit_input_id
+        health = [text for text in leads.mapped("care_health_answers") if text]
+        head = super()._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, **kw
+        )
+        vals = {"care_possible_duplicate": False}
+        if previsit and not head.sudo().care_previsit_input_id:
+            vals["care_previsit_input_id"] = previsit[:1].id
+        if len(health) > 1:
+            vals["care_health_answers"] = "\n\n".join(health)
+        elif health:
+            vals["care_health_answers"] = health[0]
+        head.sudo().write(vals)
+        inputs.exists().write({"care_lead_id": head.id})
+        return head
 
     # ------------------------------------------------------------------
     # Intent tiers and follow-up cadence
@@ -527,36 +703,77 @@ class CrmLead(models.Model):
                 lambda a: a.activity_type_id == followup
             ).unlink()
             if not lead.care_intent or not lead.active or lead.stage_id.is_won:
-                lead.care_next_followup = False
-                lead.care_followup_overdue = False
+                lead.sudo().write(
+                    {"care_next_followup": False, "care_followup_overdue": False}
+                )
                 continue
             lead._care_check_owner({})
             due = fields.Datetime.now() + lead._care_cadence()
             tier = dict(self._fields["care_intent"]._description_selection(self.env))
-            lead.activity_schedule(
+            quiet_if_no_email(lead).activity_schedule(
                 activity_type_id=followup.id,
                 date_deadline=fields.Date.context_today(lead, due),
-                summary=_("Follow up (%s intent)", tier[lead.care_intent]),
+                summary=self.env._("Follow up (%s intent)", tier[lead.care_intent]),
                 user_id=lead.user_id.id,
             )
-            lead.care_next_followup = due
-            lead.care_followup_overdue = False
+            # the cadence's result, owned by this code path (the caller
+            # could change the intent, so may plan its follow-up)
+            lead.sudo().write(
+                {"care_next_followup": due, "care_followup_overdue": False}
+            )
 
     def _care_followup_done(self):
         now = fields.Datetime.now()
         for lead in self:
             if not lead.care_first_followup_on_time and lead.care_next_followup:
-                lead.care_first_followup_on_time = (
+                lead.sudo().care_first_followup_on_time = (
                     "yes" if now <= lead.care_next_followup else "no"
                 )
             lead._care_schedule_followup()
+
+    # ------------------------------------------------------------------
+    # Scheduled jobs: one bad lead never stops the others
+    # ------------------------------------------------------------------
+    @api.model
+    def _care_isolated(self, records, job, task):
+        """Run ``job(record)`` for each record in its own savepoint.
+
+        A record that fails is rolled back alone, reported in the log (with
+        what went wrong) and tried again at the next run; the others go on.
+        Returns ``(done, failed)``: the records done and ``{record: error}``.
+        """
+        done = records.browse()
+        failed = {}
+        for record in records:
+            try:
+                with self.env.cr.savepoint():
+                    job(record)
+            except Exception as exc:  # isolate, report, carry on
+                failed[record] = exc
+            else:
+                done |= record
+        if failed:
+            _logger.warning(
+                "%s: %s of %s failed, tried again at the next run: %s",
+                task,
+                len(failed),
+                len(records),
+                "; ".join(
+                    f"{record._name}({record.id}): {type(exc).__name__}: {exc}"
+                    for record, exc in failed.items()
+                ),
+            )
+        return done, failed
 
     @api.model
     def _cron_flag_overdue_followups(self):
         """Flag leads whose follow-up is past due, to the owner and the manager.
 
-        One set-based query; each newly overdue lead gets one activity for its
-        team leader (or the owner) once per episode.
+        Every lead past due and not yet flagged, however long ago it fell
+        due (a missed run catches up); each gets one activity for its team
+        leader (or the owner) once per episode. All in one batch; if the batch
+        fails, lead by lead, so that one bad lead is reported and stays
+        unflagged (tried again next run) while the others are flagged.
         """
         now = fields.Datetime.now()
         self.flush_model(
@@ -564,81 +781,109 @@ class CrmLead(models.Model):
         )
         self.env.cr.execute(
             """
-            UPDATE crm_lead
-               SET care_followup_overdue = TRUE
+            SELECT id
+              FROM crm_lead
              WHERE care_next_followup < %s
                AND care_followup_overdue IS NOT TRUE
                AND active
                AND care_intent IS NOT NULL
-         RETURNING id
+          ORDER BY id
             """,
             [now],
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        self.invalidate_model(["care_followup_overdue"])
-        overdue_type = self.env.ref("care_reception.mail_activity_type_overdue")
-        leads = self.browse(ids)
-        model_id = self.env["ir.model"]._get_id("crm.lead")
-        today = fields.Date.context_today(self)
-        vals_list = []
-        for lead in leads:
-            owner = lead.team_id.user_id or lead.user_id
-            # in the language of whom it is for (a cron has none of its own)
-            env = self.with_context(lang=owner.lang or self.env.lang).env
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": lead.id,
-                    "activity_type_id": overdue_type.id,
-                    "user_id": owner.id,
-                    "date_deadline": today,
-                    "summary": env._("Follow-up overdue: %s", lead.user_id.name or ""),
-                    "note": Markup("<p>%s</p>")
-                    % env._(
-                        "The follow-up of %(lead)s (%(owner)s) was due %(due)s.",
-                        lead=lead.name,
-                        owner=lead.user_id.name or "",
-                        due=fields.Datetime.to_string(lead.care_next_followup),
-                    ),
-                }
-            )
-        # one batch; the activities show in the managers' inboxes, no e-mail each
-        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-            vals_list
+        leads = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not leads:
+            return leads
+        # the activities show in the managers' inboxes, no e-mail each
+        Activity = self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
         )
-        return leads
+
+        def flag(batch):
+            Activity.create([lead._care_overdue_activity_vals() for lead in batch])
+            batch.sudo().write({"care_followup_overdue": True})
+
+        try:
+            with self.env.cr.savepoint():
+                flag(leads)
+            return leads
+        except Exception:  # find the bad lead(s), flag the others
+            done, _failed = self._care_isolated(
+                leads, flag, "Reception: flag overdue follow-ups"
+            )
+            return done
+
+    def _care_overdue_activity_vals(self):
+        """The overdue alert of this lead for its team leader (or owner)."""
+        self.ensure_one()
+        owner = self.team_id.user_id or self.user_id
+        # in the language of whom it is for (a cron has none of its own)
+        env = self.with_context(lang=owner.lang or self.env.lang).env
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("crm.lead"),
+            "res_id": self.id,
+            "activity_type_id": self.env.ref(
+                "care_reception.mail_activity_type_overdue"
+            ).id,
+            "user_id": owner.id,
+            "date_deadline": fields.Date.context_today(self),
+            "summary": env._("Follow-up overdue: %s", self.user_id.name or ""),
+            "note": Markup("<p>%s</p>")
+            % env._(
+                "The follow-up of %(lead)s (%(owner)s) was due %(due)s.",
+                lead=self.name,
+                owner=self.user_id.name or "",
+                due=fields.Datetime.to_string(self.care_next_followup),
+            ),
+        }
 
     # ------------------------------------------------------------------
     # After the tour
     # ------------------------------------------------------------------
     @api.model
     def _cron_send_tour_summaries(self):
-        """The summary e-mail to the family once the tour is over (every 10 min)."""
+        """The summary e-mail to the family once the tour is over (every 10 min).
+
+        Every tour over whose summary is not sent yet, up to two weeks back:
+        a cron that missed runs catches up. A lead that fails is reported and
+        tried again; the others are sent."""
         now = fields.Datetime.now()
         leads = self.search(
             [
                 ("care_tour_event_id.stop", "<=", now),
-                ("care_tour_event_id.stop", ">=", now - timedelta(days=1)),
+                ("care_tour_event_id.stop", ">=", now - SUMMARY_MAX_AGE),
                 ("care_summary_sent", "=", False),
-            ]
+            ],
+            order="id",
         )
-        template = self.env.ref("care_reception.mail_template_tour_summary")
-        for lead in leads:
-            if lead.email_from:
-                lead.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-            else:
-                lead.message_post(
-                    body=_("Tour summary not sent: the family has no e-mail address."),
-                    message_type="notification",
+        done, _failed = self._care_isolated(
+            leads,
+            lambda lead: lead._care_send_tour_summary(now),
+            "Reception: send tour summaries",
+        )
+        return done
+
+    def _care_send_tour_summary(self, now):
+        self.ensure_one()
+        if self.email_from:
+            self.message_post_with_source(
+                self.env.ref("care_reception.mail_template_tour_summary"),
+                subtype_xmlid="mail.mt_comment",
+            )
+        else:
+            self._message_log(
+                body=self.env._(
+                    "Tour summary not sent: the family has no e-mail address."
                 )
-            lead.care_summary_sent = now
-        return leads
+            )
+        self.sudo().care_summary_sent = now
 
     @api.model
     def _cron_send_satisfaction_surveys(self, days=7):
         """Seven days after signing, the family gets the satisfaction survey
         (daily). Without an e-mail address the receptionist gets the link to
-        send by SMS or ask on the phone."""
+        send by SMS or ask on the phone. Leads signed up to a month before
+        that are caught up; one that fails is reported and tried again."""
         survey = (
             self.env["survey.survey"]
             .sudo()
@@ -655,33 +900,42 @@ class CrmLead(models.Model):
                 ("date_closed", "<=", now - timedelta(days=days)),
                 ("date_closed", ">=", now - timedelta(days=days + 30)),
                 ("care_satisfaction_sent", "=", False),
-            ]
+            ],
+            order="id",
         )
-        template = self.env.ref("care_reception.mail_template_satisfaction")
-        Input = self.env["survey.user_input"]
-        for lead in leads:
-            answer = survey._create_answer(
-                partner=lead.partner_id,
-                email=lead.email_from,
-                check_attempts=False,
-                care_lead_id=lead.id,
-                invite_token=Input._generate_invite_token(),
+        done, _failed = self._care_isolated(
+            leads,
+            lambda lead: lead._care_send_satisfaction_survey(survey, now),
+            "Reception: satisfaction surveys",
+        )
+        return done
+
+    def _care_send_satisfaction_survey(self, survey, now):
+        self.ensure_one()
+        answer = survey._create_answer(
+            partner=self.partner_id,
+            email=self.email_from,
+            check_attempts=False,
+            care_lead_id=self.id,
+            invite_token=self.env["survey.user_input"]._generate_invite_token(),
+        )
+        if self.email_from:
+            self.message_post_with_source(
+                self.env.ref("care_reception.mail_template_satisfaction"),
+                subtype_xmlid="mail.mt_comment",
             )
-            if lead.email_from:
-                lead.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-            else:
-                lead.activity_schedule(
-                    "mail.mail_activity_data_call",
-                    user_id=(lead.user_id or lead.team_id.user_id or self.env.user).id,
-                    summary=_("Satisfaction survey: call the family"),
-                    note=_(
-                        "The family has no e-mail address: send them this link "
-                        "by SMS or ask the questions on the phone: %s",
-                        answer.get_base_url() + answer.get_start_url(),
-                    ),
-                )
-            lead.care_satisfaction_sent = now
-        return leads
+        else:
+            self.activity_schedule(
+                "mail.mail_activity_data_call",
+                user_id=(self.user_id or self.team_id.user_id or self.env.user).id,
+                summary=self.env._("Satisfaction survey: call the family"),
+                note=self.env._(
+                    "The family has no e-mail address: send them this link "
+                    "by SMS or ask the questions on the phone: %s",
+                    answer.get_base_url() + answer.get_start_url(),
+                ),
+            )
+        self.sudo().care_satisfaction_sent = now
 
     # ------------------------------------------------------------------
     # Proposal: package comparison
@@ -692,7 +946,7 @@ class CrmLead(models.Model):
         package = self.care_package_id or self.care_package_suggested_id
         if not package:
             raise UserError(
-                _(
+                self.env._(
                     "%(lead)s: choose a package (or assess the elder so that "
                     "one is suggested) before comparing.",
                     lead=self.name,
@@ -702,6 +956,7 @@ class CrmLead(models.Model):
 
     def action_care_print_comparison(self):
         self.ensure_one()
+        self.check_access("read")
         self._care_compared_packages()
         return self.env.ref(
             "care_reception.action_report_package_comparison"
@@ -709,10 +964,11 @@ class CrmLead(models.Model):
 
     def action_care_send_comparison(self):
         self.ensure_one()
+        self.check_access("write")
         self._care_compared_packages()
         if not self.email_from:
             raise UserError(
-                _(
+                self.env._(
                     "%(lead)s has no e-mail address: print the comparison "
                     "instead and hand it to the family.",
                     lead=self.name,
@@ -746,21 +1002,21 @@ class CrmLead(models.Model):
         last six months, so that the funnel report shows something real."""
         import random
 
-        rng = random.Random(seed)
+        rng = random.Random(seed)  # noqa: S311 - demo data, not a secret
         stages = self.env["crm.stage"].search([("care_step", "!=", False)])
         won = self.env.ref("crm.stage_lead4")
         users = self.env.ref("elder_crm.user_reception_demo") | self.env.ref(
             "base.user_admin"
         )
         sources = self.env["utm.source"].search([], limit=4)
-        reasons = self.env["crm.lost.reason"].search([])
+        reasons = self.env["crm.lost.reason"].search([])  # pylint: disable=no-search-all
         # the reception's own tags, not CRM's demo ones ("Software", ...)
         tags = self.env["crm.tag"].browse(
             self.env["ir.model.data"]
             .search([("module", "=", "care_reception"), ("model", "=", "crm.tag")])
             .mapped("res_id")
         )
-        packages = self.env["care.package"].search([])
+        packages = self.env["care.package"].search([])  # pylint: disable=no-search-all
         surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭"
         given = "桂兰秀英玉珍淑芬德海建国志强凤英春华"
         History = self.env["care.lead.stage.history"].sudo()

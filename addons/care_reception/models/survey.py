@@ -1,12 +1,20 @@
+import hashlib
+import hmac
+from datetime import timedelta
+
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .care_package import CARE_FORMS
 from .crm_lead import BUDGETS
 
 # lead fields a questionnaire answer can fill (survey.question.care_lead_field)
+# (config parameter, default) of the public questionnaire's throttles; 0 = none
+THROTTLE_PER_ADDRESS = ("care_reception.previsit_max_per_address_hour", 10)
+THROTTLE_PER_NUMBER = ("care_reception.previsit_max_per_number_day", 3)
+
 LEAD_FIELDS = [
     ("contact_name", "Family contact name"),
     ("mobile", "Mobile"),
@@ -32,8 +40,16 @@ class SurveySurvey(models.Model):
     care_team_id = fields.Many2one(
         "crm.team",
         "Reception team",
+        domain="[('company_id', 'in', [care_company_id, False])]",
         help="Team of the leads created from public submissions; its leader "
         "gets the activity when no receptionist is assigned.",
+    )
+    care_company_id = fields.Many2one(
+        "res.company",
+        "Reception company",
+        default=lambda self: self.env.company,
+        help="Company of the leads created from public submissions; a known "
+        "number is only looked for among its leads.",
     )
     care_public_qr = fields.Binary(
         "Public link QR code", compute="_compute_care_public_qr"
@@ -46,6 +62,91 @@ class SurveySurvey(models.Model):
             survey.care_public_qr = public and Elder._qr_png(
                 survey.get_base_url() + survey.get_start_url()
             )
+
+    @api.constrains("care_team_id", "care_company_id")
+    def _check_care_team_company(self):
+        for survey in self:
+            team_company = survey.care_team_id.company_id
+            if team_company and team_company != survey.care_company_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(survey)s: the reception team %(team)s belongs to "
+                        "%(company)s; choose a team of the questionnaire's company.",
+                        survey=survey.title,
+                        team=survey.care_team_id.name,
+                        company=team_company.name,
+                    )
+                )
+
+    def _care_lead_company(self):
+        self.ensure_one()
+        return self.care_company_id or self.care_team_id.company_id or self.env.company
+
+    # ------------------------------------------------------------------
+    # Throttle of public submissions (called by the survey controller)
+    # ------------------------------------------------------------------
+    @api.model
+    def _care_address_key(self, address):
+        """A keyed hash of the visitor's IP address: enough to count their
+        submissions, without keeping the address itself."""
+        if not address:
+            return False
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return hmac.new(
+            (secret or "").encode(), address.encode(), hashlib.sha256
+        ).hexdigest()
+
+    @api.model
+    def _care_throttle_limit(self, param):
+        name, default = param
+        value = self.env["ir.config_parameter"].sudo().get_param(name)
+        try:
+            return max(int(value), 0) if value not in (None, False, "") else default
+        except ValueError:
+            return default
+
+    def _care_throttled(self, address_key, number):
+        """True when this address sent the limit of public questionnaires in
+        the last hour, or this number in the last day. Only submissions are
+        counted, whoever's they are: the answer says nothing about leads."""
+        self.ensure_one()
+        Input = self.env["survey.user_input"].sudo()
+        now = fields.Datetime.now()
+        base = [
+            ("survey_id.care_purpose", "=", "previsit"),
+            ("state", "=", "done"),
+            ("test_entry", "=", False),
+        ]
+        per_address = self._care_throttle_limit(THROTTLE_PER_ADDRESS)
+        if (
+            per_address
+            and address_key
+            and Input.search_count(
+                [
+                    *base,
+                    ("care_address_key", "=", address_key),
+                    ("end_datetime", ">=", now - timedelta(hours=1)),
+                ],
+                limit=per_address,
+            )
+            >= per_address
+        ):
+            return True
+        per_number = self._care_throttle_limit(THROTTLE_PER_NUMBER)
+        sanitized = number and self.env["care.elder"]._sanitize_number(number)
+        return bool(
+            per_number
+            and sanitized
+            and Input.search_count(
+                [
+                    *base,
+                    ("care_phone_sanitized", "=", sanitized),
+                    ("end_datetime", ">=", now - timedelta(days=1)),
+                ],
+                limit=per_number,
+            )
+            >= per_number
+        )
 
 
 class SurveyQuestion(models.Model):
@@ -64,8 +165,8 @@ class SurveyQuestion(models.Model):
     )
 
     def validate_question(self, answer, comment=None):
-        """A family that already sent the pre-visit questionnaire is told so
-        on the phone question, before anything is saved."""
+        """The phone question of a pre-visit questionnaire must be a number
+        the centre can call. Nothing is said about who else has it."""
         errors = super().validate_question(answer, comment)
         if (
             errors
@@ -75,19 +176,18 @@ class SurveyQuestion(models.Model):
             or not answer.strip()
         ):
             return errors
-        lead = self.env["crm.lead"].sudo()._care_find_open_lead(answer)
-        if lead.care_previsit_input_id:
+        if not self.env["care.elder"]._sanitize_number(answer):
             return {
-                self.id: _(
-                    "A questionnaire was already sent from this number on "
-                    "%(date)s. The centre will call you; to change your "
-                    "answers, please call us.",
-                    date=fields.Date.to_string(
-                        lead.care_previsit_input_id.end_datetime
-                    ),
+                self.id: self.env._(
+                    "Please type a phone number we can call, e.g. 138 0013 8000 "
+                    "or 010-6512 3456."
                 )
             }
         return errors
+
+    @api.constrains("care_medical")
+    def _check_care_medical_tags(self):
+        self.suggested_answer_ids._check_care_health_tags()
 
     @api.constrains("care_lead_field", "survey_id")
     def _check_care_lead_field(self):
@@ -97,7 +197,7 @@ class SurveyQuestion(models.Model):
             )
             if len(others) > 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Only one question of %(survey)s may fill %(field)s.",
                         survey=question.survey_id.title,
                         field=dict(
@@ -123,12 +223,59 @@ class SurveyQuestionAnswer(models.Model):
     care_form = fields.Selection(CARE_FORMS, "Sets care form")
     care_budget = fields.Selection(BUDGETS, "Sets budget")
 
+    @api.constrains("care_tag_ids", "question_id")
+    def _check_care_health_tags(self):
+        """An answer to a health question may only give health tags: the
+        lead's tags are seen by every lead reader, health notes are not."""
+        for answer in self.filtered(lambda a: a.question_id.care_medical):
+            plain = answer.care_tag_ids.filtered(lambda t: not t.care_sensitive)
+            if plain:
+                raise ValidationError(
+                    self.env._(
+                        "%(answer)s answers a health question: it may only give "
+                        "health tags, which only staff allowed to read health "
+                        "notes see. Mark %(tags)s as health tags or remove them.",
+                        answer=answer.value,
+                        tags=", ".join(plain.mapped("name")),
+                    )
+                )
+
 
 class SurveyUserInput(models.Model):
-    _inherit = "survey.user_input"
+    _inherit = ["survey.user_input", "care.guard.mixin"]
+    _name = "survey.user_input"
+
+    # which lead an answer goes to is set by the code that sends the personal
+    # link (after checking the sender's rights), never by a client
+    _care_protected_fields = (
+        "care_lead_id",
+        "care_address_key",
+        "care_phone_sanitized",
+    )
 
     care_lead_id = fields.Many2one(
-        "crm.lead", "Reception lead", index="btree_not_null", ondelete="set null"
+        "crm.lead",
+        "Reception lead",
+        index="btree_not_null",
+        ondelete="set null",
+        readonly=True,
+    )
+    care_address_key = fields.Char(
+        "Sender address key",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="base.group_system",
+        help="Keyed hash of the IP address a public questionnaire came from "
+        "(to limit submissions per address); the address is not kept.",
+    )
+    care_phone_sanitized = fields.Char(
+        "Phone (E.164)",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The number given in a pre-visit questionnaire, to limit "
+        "submissions per number.",
     )
 
     def _mark_done(self):
@@ -159,8 +306,15 @@ class SurveyUserInput(models.Model):
         return answers
 
     def _care_apply_previsit(self):
-        """Attach the answers to the lead (or create one), tag it and tell the
-        receptionist. Runs as superuser: the family submits anonymously."""
+        """File the answers: on the lead of a personal link, or on a new lead.
+
+        Runs as superuser: the family submits anonymously. Only a personal
+        link (sent by reception for one lead) completes an existing lead; a
+        public answer always makes a new lead in the questionnaire's company,
+        marked as a possible duplicate when an open lead there has the same
+        number, for reception to compare and merge. Health answers go to the
+        health notes only; what the visitor sees says nothing about anyone
+        else's data."""
         self.ensure_one()
         self = self.sudo()
         Lead = self.env["crm.lead"]
@@ -181,78 +335,102 @@ class SurveyUserInput(models.Model):
                 health.append(f"{question.title}: {text}")
             else:
                 summary.append((question.title, text))
-        lead = self.care_lead_id
-        if not lead and vals.get("mobile"):
-            lead = Lead._care_find_open_lead(vals["mobile"])
-        if lead and lead.care_previsit_input_id and lead.care_previsit_input_id != self:
-            raise ValidationError(
-                _(
-                    "This questionnaire was already submitted for %(lead)s on "
-                    "%(date)s. Please call the centre to change your answers.",
-                    lead=lead.name,
-                    date=fields.Date.to_string(
-                        lead.care_previsit_input_id.end_datetime
-                    ),
-                )
-            )
         survey = self.survey_id
-        if not lead:
+        self.care_phone_sanitized = vals.get("mobile") and self.env[
+            "care.elder"
+        ]._sanitize_number(vals["mobile"])
+        lead = self.care_lead_id
+        stage_new = self.env.ref("crm.stage_lead1")
+        stage_questionnaire = self.env.ref("crm.stage_lead2")
+        duplicates = Lead
+        if lead:
+            if lead.care_previsit_input_id and lead.care_previsit_input_id != self:
+                raise ValidationError(
+                    self.env._(
+                        "This questionnaire has already been answered. Please "
+                        "call the centre to change your answers."
+                    )
+                )
+            # the family's answers complete, never erase, what reception typed
+            lead.write({k: v for k, v in vals.items() if not lead[k]})
+        else:
+            company = survey._care_lead_company()
+            if vals.get("mobile"):
+                duplicates = Lead._care_find_open_lead(vals["mobile"], company)
             name = vals.get("care_prospect_name") or vals.get("contact_name") or ""
-            lead = Lead.create(
+            team = survey.care_team_id
+            lead = Lead.with_company(company).create(
                 {
-                    "name": _("%s: pre-visit questionnaire", name)
+                    "name": self.env._("%s: pre-visit questionnaire", name)
                     if name
                     else survey.title,
                     "type": "opportunity",
-                    "team_id": survey.care_team_id.id or False,
+                    "company_id": company.id,
+                    "team_id": team.id
+                    if not team.company_id or team.company_id == company
+                    else False,
                     "user_id": False,
-                    "stage_id": self.env.ref("crm.stage_lead1").id,
+                    "stage_id": stage_new.id,
+                    "care_possible_duplicate": bool(duplicates),
                     **{k: v for k, v in vals.items() if k in Lead._fields},
                 }
             )
-        else:
-            # the family's answers complete, never erase, what reception typed
-            lead.write({k: v for k, v in vals.items() if not lead[k]})
         write = {
             "care_previsit_input_id": self.id,
             "tag_ids": [(4, tag.id) for tag in tags],
         }
         if health:
             write["care_health_answers"] = "\n".join(health)
-        stage_new = self.env.ref("crm.stage_lead1")
         if lead.stage_id == stage_new:
-            write["stage_id"] = self.env.ref("crm.stage_lead2").id
+            write["stage_id"] = stage_questionnaire.id
         lead.write(write)
         self.care_lead_id = lead
         rows = Markup("").join(
             Markup("<li><b>%s</b>: %s</li>") % (title, text) for title, text in summary
         )
-        lead.message_post(
-            body=Markup("<p>%s</p><ul>%s</ul>%s")
-            % (
-                _("Pre-visit questionnaire received."),
-                rows,
-                Markup("<p>%s</p>")
-                % _(
+        notes = [self.env._("Pre-visit questionnaire received.")]
+        if health:
+            notes.append(
+                self.env._(
                     "%(count)s health answers are in the health notes.",
                     count=len(health),
                 )
-                if health
-                else "",
+            )
+        if duplicates:
+            notes.append(
+                self.env._(
+                    "Possible duplicate: another open lead has this number. "
+                    "Compare them (Similar Leads) and merge, or mark this one "
+                    "as not a duplicate."
+                )
+            )
+        lead._message_log(
+            body=Markup("<p>%s</p><ul>%s</ul>%s")
+            % (
+                notes[0],
+                rows,
+                Markup("").join(Markup("<p>%s</p>") % note for note in notes[1:]),
             ),
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
         )
         owner = lead.user_id or lead.team_id.user_id or survey.user_id
         if owner:
+            # health tags are only named where health notes may be read
+            shown = tags.filtered(lambda t: not t.care_sensitive)
+            summary_text = (
+                self.env._(
+                    "Questionnaire received: %s", ", ".join(shown.mapped("name"))
+                )
+                if shown
+                else self.env._("Questionnaire received")
+            )
+            if duplicates:
+                summary_text = self.env._("%s (possible duplicate)", summary_text)
             lead.activity_schedule(
                 "care_reception.mail_activity_type_previsit",
                 user_id=owner.id,
-                summary=_("Questionnaire received: %s", ", ".join(tags.mapped("name")))
-                if tags
-                else _("Questionnaire received"),
+                summary=summary_text,
                 note=Markup("<p>%s</p><ul>%s</ul>")
-                % (_("Read the family's answers before the visit."), rows),
+                % (self.env._("Read the family's answers before the visit."), rows),
             )
         return lead
 
@@ -271,7 +449,9 @@ class SurveyUserInput(models.Model):
         if lead.care_elder_id:
             lead.care_elder_id.care_satisfaction_score = score
         lead.message_post(
-            body=_("Satisfaction survey answered: %(score)s%%.", score=round(score)),
+            body=self.env._(
+                "Satisfaction survey answered: %(score)s%%.", score=round(score)
+            ),
             message_type="notification",
             subtype_xmlid="mail.mt_note",
         )

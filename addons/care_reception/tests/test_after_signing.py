@@ -102,7 +102,9 @@ class TestComparison(ReceptionCase):
         lead.email_from = "lina@example.com"
         action = lead.action_care_send_comparison()
         composer = (
-            self.env["mail.compose.message"].with_context(action["context"]).create({})
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({})
         )
         composer._action_send_mail()
         message = lead.message_ids[0]

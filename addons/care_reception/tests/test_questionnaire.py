@@ -116,31 +116,123 @@ class TestQuestionnaire(ReceptionCase, HttpCase):
             )
         )
         self.assertEqual(activity.user_id, self.manager)
-        self.assertIn("Dementia care", activity.summary)
+        # health tags are not named where lead readers without medical rights see
+        self.assertIn("Value for money", activity.summary)
+        self.assertNotIn("Dementia care", activity.summary)
+        self.assertFalse(lead.care_possible_duplicate)
+        self.assertEqual(lead.company_id, self.survey.care_company_id)
 
-    def test_second_submission_is_refused(self):
-        _result, first = self.submit(self.answers(mobile="13800138001"))
-        lead = first.care_lead_id
-        tags = lead.tag_ids
-        messages = len(lead.message_ids)
-        result, second = self.submit(
-            self.answers(mobile="138 0013 8001", budget=self.a("budget_gt8k"))
+    def test_public_answer_with_a_known_number_makes_a_flagged_lead(self):
+        """Issue 14 item 9: a visitor typing a family's number does not touch
+        that family's lead; a new lead is flagged for reception to merge."""
+        family = self.make_lead(
+            mobile="+86 139 1234 5678",
+            email_from=False,
+            care_budget=False,
+            stage_id=self.stage_new.id,
         )
-        self.assertEqual(result[1]["error"], "validation")
-        error = result[1]["fields"][str(self.q("mobile").id)]
-        self.assertIn("already sent from this number", error)
-        self.assertNotEqual(second.state, "done")
-        self.assertFalse(second.care_lead_id)
-        lead.invalidate_recordset()
-        self.assertEqual(lead.care_budget, "lt3k", "the first answers stand")
-        self.assertEqual(lead.tag_ids, tags)
-        self.assertEqual(len(lead.message_ids), messages)
+        family.care_health_answers = "Typed by reception: knees"
+        before = family.read(
+            ["email_from", "care_budget", "stage_id", "tag_ids", "contact_name"]
+        )
+        result, user_input = self.submit(
+            self.answers(mobile="0086 13912345678", contact="冒充者")
+        )
+        self.assertEqual(user_input.state, "done", result)
+        lead = user_input.care_lead_id
+        self.assertNotEqual(lead, family, "a public answer never attaches")
+        self.assertTrue(lead.care_possible_duplicate)
+        self.assertIn(lead, family.duplicate_lead_ids, "CRM's Similar Leads find it")
+        family.invalidate_recordset()
         self.assertEqual(
-            self.Lead.search_count(
-                [("care_previsit_input_id", "!=", False), ("mobile", "like", "8001")]
+            family.read(
+                ["email_from", "care_budget", "stage_id", "tag_ids", "contact_name"]
             ),
-            1,
+            before,
         )
+        self.assertEqual(family.care_health_answers, "Typed by reception: knees")
+        self.assertFalse(family.care_previsit_input_id)
+        self.assertFalse(family.care_possible_duplicate)
+        # what the visitor gets back says nothing about the family's lead
+        self.assertNotIn(family.name, str(result))
+        self.assertNotIn("already", str(result))
+        # the real family's personal link still works afterwards
+        family.with_user(self.wang).action_care_send_questionnaire()
+        token = family.care_questionnaire_url.split("answer_token=")[1]
+        _result, theirs = self.submit(self.answers(), answer_token=token)
+        self.assertEqual(theirs.state, "done")
+        self.assertEqual(theirs.care_lead_id, family)
+        # reception merges the two: the flag is settled, the answers kept
+        merged = (family | lead).with_user(self.wang).merge_opportunity()
+        (user_input | theirs).invalidate_recordset()
+        self.assertFalse(merged.care_possible_duplicate)
+        self.assertEqual(user_input.care_lead_id, merged)
+        self.assertEqual(theirs.care_lead_id, merged)
+
+    def test_not_a_duplicate_is_reception_s_call(self):
+        self.make_lead(mobile="13912340099")
+        _result, user_input = self.submit(self.answers(mobile="139 1234 0099"))
+        lead = user_input.care_lead_id
+        self.assertTrue(lead.care_possible_duplicate)
+        outsider = new_test_user(
+            self.env,
+            login="rc_sales",
+            groups="sales_team.group_sale_salesman_all_leads",
+        )
+        with self.assertRaises(AccessError):
+            lead.with_user(outsider).action_care_not_duplicate()
+        self.assertTrue(lead.care_possible_duplicate)
+        lead.with_user(self.manager).action_care_not_duplicate()
+        self.assertFalse(lead.care_possible_duplicate)
+
+    def test_public_answer_stays_in_the_questionnaire_s_company(self):
+        other = self.env["res.company"].create({"name": "另一家中心"})
+        elsewhere = self.make_lead(
+            mobile="13912340077", company_id=other.id, user_id=False, team_id=False
+        )
+        _result, user_input = self.submit(self.answers(mobile="13912340077"))
+        lead = user_input.care_lead_id
+        self.assertEqual(lead.company_id, self.survey.care_company_id)
+        self.assertNotEqual(lead.company_id, other)
+        self.assertFalse(
+            lead.care_possible_duplicate, "another company's leads are not looked at"
+        )
+        self.assertFalse(elsewhere.care_previsit_input_id)
+
+    def test_submissions_are_throttled_per_number_and_per_address(self):
+        Param = self.env["ir.config_parameter"]
+        Param.set_param("care_reception.previsit_max_per_number_day", "2")
+        Param.set_param("care_reception.previsit_max_per_address_hour", "0")
+        for _i in range(2):
+            _result, done = self.submit(self.answers(mobile="13800138011"))
+            self.assertEqual(done.state, "done")
+        count = self.Lead.search_count([("mobile", "like", "8011")])
+        result, refused = self.submit(self.answers(mobile="138 0013 8011"))
+        self.assertEqual(result[1]["error"], "validation")
+        message = result[1]["fields"][str(self.q("mobile").id)]
+        self.assertIn("try again later", message)
+        self.assertNotEqual(refused.state, "done")
+        self.assertFalse(refused.care_lead_id)
+        self.assertEqual(self.Lead.search_count([("mobile", "like", "8011")]), count)
+        # another number from the same address, two sent from it this hour
+        Param.set_param("care_reception.previsit_max_per_address_hour", "2")
+        result, refused = self.submit(self.answers(mobile="13800138012"))
+        self.assertEqual(result[1]["fields"][str(self.q("mobile").id)], message)
+        self.assertNotEqual(refused.state, "done")
+        # a personal link is not a public answer: never throttled
+        lead = self.make_lead(mobile="13800138011")
+        lead.with_user(self.wang).action_care_send_questionnaire()
+        token = lead.care_questionnaire_url.split("answer_token=")[1]
+        _result, personal = self.submit(
+            self.answers(mobile="13800138011"), answer_token=token
+        )
+        self.assertEqual(personal.state, "done")
+
+    def test_unreadable_number_is_refused(self):
+        result, user_input = self.submit(self.answers(mobile="12"))
+        self.assertEqual(result[1]["error"], "validation")
+        self.assertIn("phone number", result[1]["fields"][str(self.q("mobile").id)])
+        self.assertFalse(user_input.care_lead_id)
 
     def test_personal_link_completes_the_lead(self):
         lead = self.make_lead(mobile="13912340000", care_form="home")
@@ -217,7 +309,7 @@ class TestQuestionnaireMapping(ReceptionCase):
         alone = self.env.ref("care_reception.previsit_a_live_alone")
         self.fill(lead, [(alone.question_id, alone.id)])
         history = len(lead.care_history_ids)
-        with self.assertRaisesRegex(ValidationError, "already submitted"):
+        with self.assertRaisesRegex(ValidationError, "already been answered"):
             self.fill(lead, [(alone.question_id, alone.id)])
         self.assertEqual(len(lead.care_history_ids), history)
 
