@@ -104,6 +104,18 @@ def setup(env, args):
         """,
         [programme.id, date(YEAR, 1, 1)],
     )
+    # the basis finance confirmed: the elders' categories (issuance pays it)
+    cr.execute(
+        """
+        INSERT INTO care_voucher_entitlement_basis_category_rel
+               (entitlement_id, category_id)
+        SELECT e.id, r.care_subsidy_category_id
+          FROM care_voucher_entitlement e
+          JOIN care_elder_care_subsidy_category_rel r ON r.care_elder_id = e.elder_id
+         WHERE e.programme_id = %s
+        """,
+        [programme.id],
+    )
     env.cr.commit()
     return programme
 

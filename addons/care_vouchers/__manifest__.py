@@ -3,10 +3,10 @@
     "summary": "Government service vouchers: programmes, elder entitlements, one "
     "ledger for every balance, monthly issuance, roll-over, redemption on "
     "completed service orders",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["care_dispatch", "account"],
     "external_dependencies": {"python": ["qrcode"]},
     "data": [
@@ -15,8 +15,9 @@
         "security/care_vouchers_security.xml",
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
-        "views/care_voucher_programme_views.xml",
+        "data/mail_activity_data.xml",
         "views/care_voucher_entitlement_views.xml",
+        "views/care_voucher_programme_views.xml",
         "views/care_voucher_line_views.xml",
         "views/care_elder_views.xml",
         "views/fsm_order_views.xml",
@@ -29,5 +30,4 @@
     "demo": [
         "demo/care_vouchers_demo.xml",
     ],
-    "installable": True,
 }

@@ -13,6 +13,7 @@ class CareElder(models.Model):
     care_copay_partner_id = fields.Many2one(
         "res.partner",
         "Co-payments invoiced to",
+        tracking=True,
         help="Who receives the invoice for the elder's share of services "
         "(a son or daughter, a company); empty: the elder.",
     )
@@ -20,8 +21,13 @@ class CareElder(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if {"state", "subsidy_category_ids"} & set(vals):
-            # ending is automatic when the elder no longer qualifies
-            self.env["care.voucher.entitlement"].sudo().search(
-                [("elder_id", "in", self.ids), ("state", "!=", "ended")]
-            )._end_ineligible()
+            entitlements = (
+                self.env["care.voucher.entitlement"]
+                .sudo()
+                .search([("elder_id", "in", self.ids), ("state", "!=", "ended")])
+            )
+            # an elder who died or left: ended at once
+            entitlements._end_ineligible()
+            # other changes that would move money wait for finance
+            entitlements._flag_basis_review()
         return result

@@ -3,8 +3,10 @@ import io
 
 import qrcode
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from .care_voucher_entitlement import check_finance
 
 
 class CareVoucherCard(models.Model):
@@ -14,7 +16,9 @@ class CareVoucherCard(models.Model):
 
     _name = "care.voucher.card"
     _description = "Prepaid Service Card"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "care.guard.mixin"]
+    # set by activation and cancellation only (finance, checked there)
+    _care_protected_fields = ("state", "date_activation", "ledger_version")
     _order = "id desc"
 
     name = fields.Char(
@@ -31,7 +35,6 @@ class CareVoucherCard(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     issuer_id = fields.Many2one(
         "res.partner",
-        "Issuer",
         required=True,
         tracking=True,
         help="Who gives the card out, e.g. a company's retirement office.",
@@ -55,6 +58,7 @@ class CareVoucherCard(models.Model):
         [("draft", "Not activated"), ("active", "Active"), ("cancelled", "Cancelled")],
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         index=True,
     )
@@ -80,6 +84,13 @@ class CareVoucherCard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft":
+                raise UserError(
+                    self.env._(
+                        "A card is created not activated: activate it afterwards."
+                    )
+                )
+            vals.pop("state", None)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("care.voucher.card")
         return super().create(vals_list)
@@ -89,7 +100,7 @@ class CareVoucherCard(models.Model):
             lambda c: c.state != "draft"
         ):
             raise UserError(
-                _(
+                self.env._(
                     "An activated card keeps its value and holder: cancel it and issue another."
                 )
             )
@@ -115,32 +126,40 @@ class CareVoucherCard(models.Model):
             image.save(stream, format="PNG")
             card.qr_code = base64.b64encode(stream.getvalue())
 
+    def _check_finance(self):
+        check_finance(self.env, self.env._("Only finance activates or cancels cards."))
+        self.check_access("write")
+
     def action_activate(self):
+        self._check_finance()
         today = fields.Date.context_today(self)
-        for card in self:
+        for card in self.sudo():
             if card.state != "draft":
                 raise UserError(
-                    _("Card %s is already activated or cancelled.", card.name)
+                    self.env._("Card %s is already activated or cancelled.", card.name)
                 )
             if not card.elder_id:
-                raise UserError(_("Choose the elder who holds card %s.", card.name))
+                raise UserError(
+                    self.env._("Choose the elder who holds card %s.", card.name)
+                )
             if card.date_expiry < today:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Card %(card)s expired on %(date)s.",
                         card=card.name,
                         date=card.date_expiry,
                     )
                 )
-            card.write({"state": "active", "date_activation": today})
             card._lock()
+            card.write({"state": "active", "date_activation": today})
             self.env["care.voucher.line"]._post(
-                card, "issue", card.value, today, name=_("Card loaded")
+                card, "issue", card.value, today, name=self.env._("Card loaded")
             )
         return True
 
     def action_cancel(self):
-        for card in self.filtered(lambda c: c.state != "cancelled"):
+        self._check_finance()
+        for card in self.sudo().filtered(lambda c: c.state != "cancelled"):
             card._lock()
             balance = card._balances()[card.id]
             if balance > 0:
@@ -149,7 +168,7 @@ class CareVoucherCard(models.Model):
                     "expire",
                     -balance,
                     fields.Date.context_today(self),
-                    name=_("Card cancelled"),
+                    name=self.env._("Card cancelled"),
                 )
             card.state = "cancelled"
         return True
@@ -166,10 +185,13 @@ class CareVoucherCard(models.Model):
     def _check_expiry(self):
         for card in self:
             if card.date_activation and card.date_expiry < card.date_activation:
-                raise ValidationError(_("A card cannot expire before it is activated."))
+                raise ValidationError(
+                    self.env._("A card cannot expire before it is activated.")
+                )
 
     def balance_at(self, as_of=None):
         """Over XML-RPC: ``[{"id", "name", "balance", "date_expiry"}]``."""
+        self.check_access("read")  # the ledger is read in SQL below
         balances = self._balances(as_of)
         return [
             {

@@ -1,25 +1,53 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
+
+from odoo.addons.elder_crm.models.care_elder import GBT_LEVELS
 
 from .care_voucher_programme import month_start
 
 ENDED_ELDER_STATES = ("deceased", "left")
+FINANCE = "elder_crm.group_care_finance"
+REVIEW_ACTIVITY = "care_vouchers.mail_activity_basis_review"
+
+
+def check_finance(env, message):
+    """Refuse unless the real user (not a context key) is in finance."""
+    if not env.su and not env.user.has_group(FINANCE):
+        raise AccessError(message)
 
 
 class CareVoucherEntitlement(models.Model):
-    """An elder's right to a programme's vouchers, from application to end."""
+    """An elder's right to a programme's vouchers, from application to end.
+
+    What the elder is paid each month comes from the *basis* finance
+    confirmed (subsidy categories and ability level, at approval and at each
+    review), not from the elder's record as it is today: reception may edit
+    categories, and a change that would move money only takes effect once
+    finance confirms it (``action_confirm_basis``), traced in the chatter."""
 
     _name = "care.voucher.entitlement"
     _description = "Voucher Entitlement"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "care.guard.mixin"]
     _order = "id desc"
     _rec_names_search = ["elder_id", "programme_id"]
-
-    elder_id = fields.Many2one(
-        "care.elder", "Elder", required=True, index=True, tracking=True
+    # set by the workflow's actions only (finance, checked there)
+    _care_protected_fields = (
+        "state",
+        "approved_by_id",
+        "approved_on",
+        "ledger_version",
+        "basis_category_ids",
+        "basis_gbt_level",
+        "basis_confirmed_by_id",
+        "basis_confirmed_on",
     )
+
+    elder_id = fields.Many2one("care.elder", required=True, index=True, tracking=True)
     programme_id = fields.Many2one(
-        "care.voucher.programme", "Programme", required=True, index=True, tracking=True
+        "care.voucher.programme", required=True, index=True, tracking=True
     )
     company_id = fields.Many2one(
         related="programme_id.company_id", store=True, index=True
@@ -35,6 +63,7 @@ class CareVoucherEntitlement(models.Model):
         ],
         default="applied",
         required=True,
+        readonly=True,
         index=True,
         tracking=True,
     )
@@ -59,10 +88,45 @@ class CareVoucherEntitlement(models.Model):
         "at the same time cannot both go through.",
     )
     line_ids = fields.One2many("care.voucher.line", "entitlement_id", "Ledger")
+    basis_category_ids = fields.Many2many(
+        "care.subsidy.category",
+        "care_voucher_entitlement_basis_category_rel",
+        "entitlement_id",
+        "category_id",
+        "Confirmed categories",
+        readonly=True,
+        copy=False,
+        help="The elder's subsidy categories finance confirmed: issuance pays "
+        "from these.",
+    )
+    basis_gbt_level = fields.Selection(
+        GBT_LEVELS, "Confirmed ability level", readonly=True, copy=False
+    )
+    basis_confirmed_by_id = fields.Many2one(
+        "res.users", "Basis confirmed by", readonly=True, copy=False
+    )
+    basis_confirmed_on = fields.Datetime(
+        "Basis confirmed on", readonly=True, copy=False
+    )
+    basis_to_review = fields.Boolean(
+        "Basis changed, to review",
+        compute="_compute_basis_to_review",
+        store=True,
+        index=True,
+        help="The elder's categories or ability level changed and would change "
+        "the monthly amount: finance confirms it before it is paid.",
+    )
     monthly_amount = fields.Monetary(
         compute="_compute_monthly_amount",
         currency_field="currency_id",
-        help="What the elder's categories and level give today.",
+        help="What the confirmed categories and level give: what is issued each month.",
+    )
+    pending_amount = fields.Monetary(
+        "Amount after review",
+        compute="_compute_monthly_amount",
+        currency_field="currency_id",
+        help="What the elder's categories and level give today, once finance "
+        "confirms them.",
     )
     balance = fields.Monetary(compute="_compute_figures", currency_field="currency_id")
     month_issued = fields.Monetary(
@@ -78,13 +142,47 @@ class CareVoucherEntitlement(models.Model):
         help="The voucher's share of covered services ordered and not yet done.",
     )
 
-    @api.depends("programme_id", "elder_id.subsidy_category_ids", "elder_id.gbt_level")
+    _BASIS_DEPENDS = (
+        "state",
+        "basis_category_ids",
+        "basis_gbt_level",
+        "elder_id.subsidy_category_ids",
+        "elder_id.gbt_level",
+        "programme_id.amount_ids.amount",
+        "programme_id.amount_ids.subsidy_category_id",
+        "programme_id.min_gbt_level",
+        "programme_id.level_amount",
+        "programme_id.stacking",
+    )
+
+    @api.depends(*_BASIS_DEPENDS)
     def _compute_monthly_amount(self):
         for entitlement in self:
+            programme, elder = entitlement.programme_id, entitlement.elder_id
             entitlement.monthly_amount = (
-                entitlement.programme_id._amount_for(entitlement.elder_id)
-                if entitlement.programme_id and entitlement.elder_id
+                programme._amount_for_basis(
+                    entitlement.basis_category_ids, entitlement.basis_gbt_level
+                )
+                if programme
                 else 0.0
+            )
+            entitlement.pending_amount = (
+                programme._amount_for(elder) if programme and elder else 0.0
+            )
+
+    @api.depends(*_BASIS_DEPENDS)
+    def _compute_basis_to_review(self):
+        for entitlement in self:
+            entitlement.basis_to_review = entitlement.state in (
+                "approved",
+                "active",
+                "suspended",
+            ) and bool(
+                float_compare(
+                    entitlement.monthly_amount,
+                    entitlement.pending_amount,
+                    precision_digits=2,
+                )
             )
 
     def _compute_figures(self):
@@ -141,8 +239,9 @@ class CareVoucherEntitlement(models.Model):
 
     def balance_at(self, as_of=None):
         """The balances on ``as_of`` (a date; today by default), from the
-        ledger. Callable over XML-RPC: ``[{"id", "elder_id", "programme_id",
-        "balance"}]``."""
+        ledger. Callable over XML-RPC by whoever may read the entitlements:
+        ``[{"id", "elder_id", "programme_id", "balance"}]``."""
+        self.check_access("read")  # the ledger is read in SQL below
         balances = self._balances(as_of)
         return [
             {
@@ -183,8 +282,11 @@ class CareVoucherEntitlement(models.Model):
         for vals in vals_list:
             if vals.get("state", "applied") != "applied":
                 raise UserError(
-                    _("An entitlement starts as an application: approve it afterwards.")
+                    self.env._(
+                        "An entitlement starts as an application: approve it afterwards."
+                    )
                 )
+            vals.pop("state", None)  # the default; the workflow sets the others
             key = (vals.get("elder_id"), vals.get("programme_id"))
             if key in seen or self.sudo().search_count(
                 [
@@ -194,67 +296,123 @@ class CareVoucherEntitlement(models.Model):
                 ]
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(elder)s already has an entitlement in %(programme)s.",
-                        elder=self.env["care.elder"].browse(key[0]).name,
+                        elder=self.env["care.elder"].browse(key[0]).sudo().name,
                         programme=self.env["care.voucher.programme"]
                         .browse(key[1])
+                        .sudo()
                         .name,
                     )
                 )
             seen.add(key)
         return super().create(vals_list)
 
+    def write(self, vals):
+        if not self.env.su and {"elder_id", "programme_id"} & set(vals):
+            moved = self.filtered(
+                lambda e: (
+                    e.state != "applied"
+                    and (
+                        ("elder_id" in vals and e.elder_id.id != vals["elder_id"])
+                        or (
+                            "programme_id" in vals
+                            and e.programme_id.id != vals["programme_id"]
+                        )
+                    )
+                )
+            )
+            if moved:
+                raise UserError(
+                    self.env._(
+                        "An approved entitlement keeps its elder and programme: "
+                        "end it and record a new application."
+                    )
+                )
+        return super().write(vals)
+
     # ------------------------------------------------------------------
-    # Workflow
+    # Workflow (finance; the state is written by these actions only)
     # ------------------------------------------------------------------
+    def _check_finance(self):
+        check_finance(
+            self.env, self.env._("Only finance manages voucher entitlements.")
+        )
+        self.check_access("write")  # and the record rules (company)
+
     def action_approve(self):
+        self._check_finance()
         for entitlement in self:
             if entitlement.state != "applied":
-                raise UserError(_("Only an application can be approved."))
+                raise UserError(self.env._("Only an application can be approved."))
             if not entitlement.approval_ref:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Enter the number of the approving document for %s first.",
                         entitlement.elder_id.name,
                     )
                 )
             if not entitlement.programme_id._is_eligible(entitlement.elder_id):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(elder)s is not eligible for %(programme)s: neither a "
                         "subsidy category nor the ability level qualifies.",
                         elder=entitlement.elder_id.name,
                         programme=entitlement.programme_id.name,
                     )
                 )
-        self.write(
-            {
-                "state": "approved",
-                "approved_by_id": self.env.user.id,
-                "approved_on": fields.Datetime.now(),
-            }
-        )
-        self._activate_due(fields.Date.context_today(self))
+        now = fields.Datetime.now()
+        for entitlement in self.sudo():
+            # approving confirms the elder's categories and level of today
+            entitlement.write(
+                {
+                    "state": "approved",
+                    "approved_by_id": self.env.user.id,
+                    "approved_on": now,
+                    **entitlement._basis_vals(now),
+                }
+            )
+        self.sudo()._activate_due(fields.Date.context_today(self))
         return True
+
+    def _basis_vals(self, now):
+        """The elder's categories and level of today, confirmed by the user."""
+        self.ensure_one()
+        return {
+            "basis_category_ids": [(6, 0, self.elder_id.subsidy_category_ids.ids)],
+            "basis_gbt_level": self.elder_id.gbt_level or False,
+            "basis_confirmed_by_id": self.env.user.id,
+            "basis_confirmed_on": now,
+        }
 
     def _activate_due(self, day):
         due = self.filtered(lambda e: e.state == "approved" and e.date_start <= day)
-        due.write({"state": "active"})
+        due.sudo().write({"state": "active"})
         return due
 
     def action_suspend(self):
-        self.filtered(lambda e: e.state == "active").write({"state": "suspended"})
+        self._check_finance()
+        self.sudo().filtered(lambda e: e.state == "active").write(
+            {"state": "suspended"}
+        )
         return True
 
     def action_resume(self):
-        self.filtered(lambda e: e.state == "suspended").write({"state": "active"})
+        self._check_finance()
+        self.sudo().filtered(lambda e: e.state == "suspended").write(
+            {"state": "active"}
+        )
         return True
 
     def action_end(self, reason=None):
+        self._check_finance()
+        self.sudo()._end(reason)
+        return True
+
+    def _end(self, reason=None):
         today = fields.Date.context_today(self)
         for entitlement in self.filtered(lambda e: e.state != "ended"):
-            entitlement.write(
+            entitlement.sudo().write(
                 {
                     "state": "ended",
                     "date_end": entitlement.date_end
@@ -262,26 +420,112 @@ class CareVoucherEntitlement(models.Model):
                     else max(today, entitlement.date_start),
                     "end_reason": reason
                     or entitlement.end_reason
-                    or _("Ended by hand"),
+                    or self.env._("Ended by hand"),
                 }
             )
-        return True
+        self.sudo().activity_unlink([REVIEW_ACTIVITY])
 
     def _end_ineligible(self):
-        """End the open entitlements whose elder no longer qualifies."""
+        """End the open entitlements whose elder died or left, or whose
+        confirmed basis no longer qualifies. (A change of the elder's
+        categories or level waits for finance: ``_flag_basis_review``.)"""
         states = dict(
             self.env["care.elder"]._fields["state"]._description_selection(self.env)
         )
         for entitlement in self.filtered(lambda e: e.state != "ended"):
             elder = entitlement.elder_id
             if elder.state in ENDED_ELDER_STATES:
-                entitlement.action_end(
-                    _("The elder's status is now %s.", states[elder.state])
+                entitlement._end(
+                    self.env._("The elder's status is now %s.", states[elder.state])
                 )
-            elif not entitlement.programme_id._is_eligible(elder):
-                entitlement.action_end(
-                    _("The elder's categories or ability level no longer qualify.")
+            elif entitlement.state != "applied" and not entitlement.monthly_amount:
+                entitlement._end(
+                    self.env._(
+                        "The confirmed categories or ability level no longer qualify."
+                    )
                 )
+
+    # ------------------------------------------------------------------
+    # Changes of the elder that move money: reviewed by finance
+    # ------------------------------------------------------------------
+    def _flag_basis_review(self):
+        """Give finance a to-do on each entitlement whose basis changed (the
+        ``basis_to_review`` filter shows them too)."""
+        flagged = self.sudo().filtered("basis_to_review")
+        if not flagged:
+            return
+        activity_type = self.env.ref(REVIEW_ACTIVITY, raise_if_not_found=False)
+        if not activity_type:
+            return
+        finance = (
+            self.env.ref(FINANCE)
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share)
+            .sorted("id")
+        )
+        for entitlement in flagged:
+            if entitlement.activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            ):
+                continue
+            responsible = (
+                entitlement.basis_confirmed_by_id | entitlement.approved_by_id
+            ).filtered(lambda u: u.active and u in finance)[:1] or finance[:1]
+            entitlement.activity_schedule(
+                REVIEW_ACTIVITY,
+                summary=self.env._(
+                    "%(elder)s: the monthly amount would change from %(old)s to "
+                    "%(new)s",
+                    elder=entitlement.elder_id.name,
+                    old=entitlement.monthly_amount,
+                    new=entitlement.pending_amount,
+                ),
+                user_id=responsible.id or self.env.uid,
+            )
+
+    def action_confirm_basis(self):
+        """Finance confirms the elder's categories and level of today as the
+        basis of what is paid from the next issuance; who, when and the old
+        and new amounts go to the chatter. A basis that no longer qualifies
+        ends the entitlement."""
+        self._check_finance()
+        now = fields.Datetime.now()
+        levels = dict(GBT_LEVELS)
+        for entitlement in self.sudo().filtered(
+            lambda e: e.state in ("approved", "active", "suspended")
+        ):
+            old_amount = entitlement.monthly_amount
+            old_categories = entitlement.basis_category_ids
+            old_level = entitlement.basis_gbt_level
+            entitlement.write(entitlement._basis_vals(now))
+            entitlement.invalidate_recordset(["monthly_amount", "pending_amount"])
+            elder = entitlement.elder_id
+            entitlement._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Basis confirmed by %(user)s: monthly amount %(old)s → %(new)s "
+                    "(categories: %(old_categories)s → %(new_categories)s; ability "
+                    "level: %(old_level)s → %(new_level)s).",
+                    user=self.env.user.name,
+                    old=old_amount,
+                    new=entitlement.monthly_amount,
+                    old_categories=", ".join(old_categories.mapped("name")) or "-",
+                    new_categories=", ".join(elder.subsidy_category_ids.mapped("name"))
+                    or "-",
+                    old_level=levels.get(old_level, "-"),
+                    new_level=levels.get(elder.gbt_level, "-"),
+                )
+            )
+            if not entitlement.monthly_amount:
+                entitlement._end(
+                    self.env._(
+                        "The elder's categories or ability level no longer qualify "
+                        "(confirmed by %s).",
+                        self.env.user.name,
+                    )
+                )
+        self.sudo().activity_unlink([REVIEW_ACTIVITY])
+        return True
 
     # ------------------------------------------------------------------
     # Ledger

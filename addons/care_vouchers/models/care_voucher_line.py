@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
@@ -28,10 +28,8 @@ class CareVoucherLine(models.Model):
     card_id = fields.Many2one(
         "care.voucher.card", "Service card", index="btree_not_null", ondelete="restrict"
     )
-    elder_id = fields.Many2one("care.elder", "Elder", required=True, index=True)
-    programme_id = fields.Many2one(
-        "care.voucher.programme", "Programme", index="btree_not_null"
-    )
+    elder_id = fields.Many2one("care.elder", required=True, index=True)
+    programme_id = fields.Many2one("care.voucher.programme", index="btree_not_null")
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     kind = fields.Selection(KINDS, required=True, index=True)
@@ -39,7 +37,7 @@ class CareVoucherLine(models.Model):
     date = fields.Datetime("Posted", required=True, default=fields.Datetime.now)
     amount = fields.Monetary(required=True, currency_field="currency_id")
     order_id = fields.Many2one("fsm.order", "Service order", index="btree_not_null")
-    provider_id = fields.Many2one("care.provider", "Provider", index="btree_not_null")
+    provider_id = fields.Many2one("care.provider", index="btree_not_null")
     reversed_line_id = fields.Many2one(
         "care.voucher.line", "Reverses", index="btree_not_null", ondelete="restrict"
     )
@@ -88,9 +86,11 @@ class CareVoucherLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.context.get("care_voucher_posting"):
+        # a context key can be sent by any client: only the superuser
+        # environment of the posting code (``_post``) creates lines
+        if not (self.env.su and self.env.context.get("care_voucher_posting")):
             raise UserError(
-                _(
+                self.env._(
                     "Ledger lines are posted by issuing, redeeming, expiring or "
                     "correcting vouchers, not typed in."
                 )
@@ -99,14 +99,20 @@ class CareVoucherLine(models.Model):
             vals["period"] = month_start(vals["period"])
         return super().create(vals_list)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
+        # never changed: a correction is a reversing or an adjusting line
         raise UserError(
-            _("A posted voucher line cannot be changed: post a reversing line.")
+            self.env._(
+                "A posted voucher line cannot be changed: post a reversing line."
+            )
         )
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(
-            _("A posted voucher line cannot be deleted: post a reversing line.")
+            self.env._(
+                "A posted voucher line cannot be deleted: post a reversing line."
+            )
         )
 
     # ------------------------------------------------------------------
@@ -171,28 +177,39 @@ class CareVoucherLine(models.Model):
         balances = dict(self.env.cr.fetchall())
         return {account.id: balances.get(account.id, 0.0) for account in accounts}
 
-    def action_reverse(self, reason=None):
-        """Reverse these lines (one reversing line each, never twice)."""
-        if self.filtered(lambda line: line.kind == "reverse"):
-            raise ValidationError(_("A reversal is not reversed again."))
+    def _reverse(self, reason=None):
+        """Reverse these redemptions (one reversing line each, never twice).
+
+        Not callable over RPC: the owning code paths (an order cancelled,
+        reopened, disputed or deducted) check the caller's right first. Only
+        a redemption is reversed, and not once its order is claimed from the
+        funding body: an issue, an expiry or an adjustment is corrected with an
+        adjustment by finance (with its reason), a claimed service with a
+        credit note."""
+        if self.filtered(lambda line: line.kind != "redeem"):
+            raise ValidationError(
+                self.env._(
+                    "Only a redemption is reversed: correct an issue, an expiry or "
+                    "an adjustment with an adjustment."
+                )
+            )
+        claimed = self.order_id.filtered(
+            lambda o: o.care_settlement_state in ("claimed", "settled")
+        )
+        if claimed and self.filtered(lambda line: line.entitlement_id):
+            raise UserError(
+                self.env._(
+                    "%(order)s is already claimed from the funding body: issue a "
+                    "credit note first.",
+                    order=claimed[0].name,
+                )
+            )
         if self.search_count([("reversed_line_id", "in", self.ids)], limit=1):
-            raise ValidationError(_("This line has already been reversed."))
+            raise ValidationError(self.env._("This line has already been reversed."))
         reversals = self.browse()
         for line in self:
             account = line.entitlement_id or line.card_id
             self._lock_accounts(account)
-            if line.amount > 0:
-                balance = self._balances_of(account)[account.id]
-                if balance < line.amount:
-                    raise ValidationError(
-                        _(
-                            "Reversing %(amount)s would leave %(elder)s's balance "
-                            "negative (%(balance)s).",
-                            amount=line.amount,
-                            elder=line.elder_id.name,
-                            balance=balance,
-                        )
-                    )
             reversals |= self._post(
                 account,
                 "reverse",
@@ -201,6 +218,6 @@ class CareVoucherLine(models.Model):
                 reversed_line_id=line.id,
                 order_id=line.order_id.id,
                 provider_id=line.provider_id.id,
-                name=reason or _("Reversal"),
+                name=reason or self.env._("Reversal"),
             )
         return reversals

@@ -1,7 +1,8 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.elder_crm.models.care_elder import GBT_LEVELS
 
@@ -23,7 +24,10 @@ class CareVoucherProgramme(models.Model):
 
     _name = "care.voucher.programme"
     _description = "Voucher Programme"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "care.guard.mixin"]
+    # the month closing owns it: reopening a closed month would let it be
+    # redeemed again after its balances expired
+    _care_protected_fields = ("closed_until",)
     _order = "sequence, date_start desc, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -131,7 +135,9 @@ class CareVoucherProgramme(models.Model):
     def _check_dates(self):
         for programme in self:
             if programme.date_end and programme.date_end < programme.date_start:
-                raise ValidationError(_("%s ends before it starts.", programme.name))
+                raise ValidationError(
+                    self.env._("%s ends before it starts.", programme.name)
+                )
 
     @api.constrains("amount_ids", "min_gbt_level", "level_amount")
     def _check_eligibility(self):
@@ -139,7 +145,7 @@ class CareVoucherProgramme(models.Model):
             by_level = programme.min_gbt_level and programme.level_amount > 0
             if not (programme.amount_ids or by_level):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Say who is eligible for %s: subsidy categories with their "
                         "amounts, or a minimum ability level with its amount.",
                         programme.name,
@@ -159,17 +165,22 @@ class CareVoucherProgramme(models.Model):
     # Eligibility and amounts
     # ------------------------------------------------------------------
     def _amount_for(self, elder):
-        """The monthly amount ``elder`` is entitled to (0: not eligible)."""
+        """The monthly amount ``elder`` is entitled to today (0: not eligible)."""
+        return self._amount_for_basis(elder.subsidy_category_ids, elder.gbt_level)
+
+    def _amount_for_basis(self, categories, gbt_level):
+        """The monthly amount of subsidy ``categories`` and ability level
+        ``gbt_level`` (0: not eligible)."""
         self.ensure_one()
         amounts = [
             line.amount
             for line in self.amount_ids
-            if line.subsidy_category_id in elder.subsidy_category_ids
+            if line.subsidy_category_id in categories
         ]
         if (
             self.min_gbt_level
-            and elder.gbt_level
-            and int(elder.gbt_level) >= int(self.min_gbt_level)
+            and gbt_level
+            and int(gbt_level) >= int(self.min_gbt_level)
             and self.level_amount > 0
         ):
             amounts.append(self.level_amount)
@@ -188,19 +199,12 @@ class CareVoucherProgramme(models.Model):
             not self.date_end or self.date_end >= period
         )
 
-    def action_view_entitlements(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "care_vouchers.care_voucher_entitlement_action"
-        )
-        action["domain"] = [("programme_id", "=", self.id)]
-        action["context"] = {"default_programme_id": self.id}
-        return action
-
 
 class CareVoucherProgrammeAmount(models.Model):
     _name = "care.voucher.programme.amount"
     _description = "Voucher Amount per Subsidy Category"
+    # its company follows the programme's (a stored result: not writable)
+    _inherit = ["care.guard.mixin"]
 
     programme_id = fields.Many2one(
         "care.voucher.programme", required=True, ondelete="cascade", index=True
@@ -238,31 +242,43 @@ class CareVoucherProgrammeRun(models.Model):
         "roll-over rule; no more redemptions for it.",
     )
 
-    # the monthly amount of each open entitlement in %(programme)s on %(period)s
-    _AMOUNTS_SQL = """
-        SELECT e.id AS entitlement_id, e.elder_id, e.company_id, el.state AS elder_state,
-               COALESCE(CASE WHEN p.stacking = 'sum' THEN SUM(x.amount)
-                             ELSE MAX(x.amount) END, 0) AS amount
-          FROM care_voucher_entitlement e
-          JOIN care_voucher_programme p ON p.id = e.programme_id
-          JOIN care_elder el ON el.id = e.elder_id
-     LEFT JOIN LATERAL (
-                SELECT pa.amount
-                  FROM care_voucher_programme_amount pa
-                  JOIN care_elder_care_subsidy_category_rel r
-                    ON r.care_subsidy_category_id = pa.subsidy_category_id
-                 WHERE pa.programme_id = p.id AND r.care_elder_id = e.elder_id
-             UNION ALL
-                SELECT p.level_amount
-                 WHERE p.min_gbt_level IS NOT NULL AND el.gbt_level IS NOT NULL
-                   AND el.gbt_level >= p.min_gbt_level AND p.level_amount > 0
-               ) x ON TRUE
-         WHERE e.programme_id = %(programme)s
-           AND e.state = 'active'
-           AND e.date_start <= %(period_end)s
-           AND (e.date_end IS NULL OR e.date_end >= %(period)s)
-      GROUP BY e.id, e.elder_id, e.company_id, el.state, p.stacking
-    """
+    def _amounts_sql(self, period, period_end):
+        """The monthly amount of each open entitlement of the programme in the
+        month ``period``..``period_end``, from the basis finance confirmed
+        (not the elder's record of today)."""
+        self.ensure_one()
+        return SQL(
+            """
+            SELECT e.id AS entitlement_id, e.elder_id, e.company_id,
+                   el.state AS elder_state,
+                   COALESCE(CASE WHEN p.stacking = 'sum' THEN SUM(x.amount)
+                                 ELSE MAX(x.amount) END, 0) AS amount
+              FROM care_voucher_entitlement e
+              JOIN care_voucher_programme p ON p.id = e.programme_id
+              JOIN care_elder el ON el.id = e.elder_id
+         LEFT JOIN LATERAL (
+                    SELECT pa.amount
+                      FROM care_voucher_programme_amount pa
+                      JOIN care_voucher_entitlement_basis_category_rel r
+                        ON r.category_id = pa.subsidy_category_id
+                     WHERE pa.programme_id = p.id AND r.entitlement_id = e.id
+                 UNION ALL
+                    SELECT p.level_amount
+                     WHERE p.min_gbt_level IS NOT NULL
+                       AND e.basis_gbt_level IS NOT NULL
+                       AND e.basis_gbt_level >= p.min_gbt_level
+                       AND p.level_amount > 0
+                   ) x ON TRUE
+             WHERE e.programme_id = %(programme)s
+               AND e.state = 'active'
+               AND e.date_start <= %(period_end)s
+               AND (e.date_end IS NULL OR e.date_end >= %(period)s)
+          GROUP BY e.id, e.elder_id, e.company_id, el.state, p.stacking
+            """,
+            programme=self.id,
+            period=period,
+            period_end=period_end,
+        )
 
     def _issue_month(self, period):
         """Post the month's issue line for every active entitlement, once.
@@ -272,6 +288,7 @@ class CareVoucherProgrammeRun(models.Model):
         period_end = period + relativedelta(months=1, days=-1)
         Entitlement = self.env["care.voucher.entitlement"].sudo()
         posted = 0
+        cr = self.env.cr
         for programme in self:
             if not programme._valid_in(period):
                 continue
@@ -279,39 +296,47 @@ class CareVoucherProgrammeRun(models.Model):
                 [("programme_id", "=", programme.id), ("state", "=", "approved")]
             )._activate_due(period_end)
             self.env.flush_all()
-            params = {
-                "programme": programme.id,
-                "period": period,
-                "period_end": period_end,
-            }
-            cr = self.env.cr
             cr.execute(
-                f"SELECT entitlement_id FROM ({self._AMOUNTS_SQL}) a "
-                "WHERE a.amount <= 0 OR a.elder_state IN ('deceased', 'left')",
-                params,
+                SQL(
+                    "SELECT entitlement_id FROM (%s) a"
+                    " WHERE a.amount <= 0 OR a.elder_state IN ('deceased', 'left')",
+                    programme._amounts_sql(period, period_end),
+                )
             )
             ineligible = [row[0] for row in cr.fetchall()]
             if ineligible:
                 Entitlement.browse(ineligible)._end_ineligible()
                 self.env.flush_all()
             cr.execute(
-                f"""
-                INSERT INTO care_voucher_line
-                       (entitlement_id, elder_id, programme_id, company_id, kind,
-                        period, date, amount, name,
-                        create_uid, create_date, write_uid, write_date)
-                SELECT a.entitlement_id, a.elder_id, %(programme)s, a.company_id,
-                       'issue', %(period)s, now() AT TIME ZONE 'UTC', a.amount,
-                       %(name)s, %(uid)s, now() AT TIME ZONE 'UTC',
-                       %(uid)s, now() AT TIME ZONE 'UTC'
-                  FROM ({self._AMOUNTS_SQL}) a
-                 WHERE a.amount > 0 AND a.elder_state NOT IN ('deceased', 'left')
-                ON CONFLICT (entitlement_id, period) WHERE kind = 'issue' DO NOTHING
-                """,
-                {**params, "uid": self.env.uid, "name": _("Monthly issue")},
+                SQL(
+                    """
+                    INSERT INTO care_voucher_line
+                           (entitlement_id, elder_id, programme_id, company_id, kind,
+                            period, date, amount, name,
+                            create_uid, create_date, write_uid, write_date)
+                    SELECT a.entitlement_id, a.elder_id, %(programme)s, a.company_id,
+                           'issue', %(period)s, now() AT TIME ZONE 'UTC', a.amount,
+                           %(name)s, %(uid)s, now() AT TIME ZONE 'UTC',
+                           %(uid)s, now() AT TIME ZONE 'UTC'
+                      FROM (%(amounts)s) a
+                     WHERE a.amount > 0 AND a.elder_state NOT IN ('deceased', 'left')
+                    ON CONFLICT (entitlement_id, period) WHERE kind = 'issue'
+                    DO NOTHING
+                    """,
+                    programme=programme.id,
+                    period=period,
+                    name=self.env._("Monthly issue"),
+                    uid=self.env.uid,
+                    amounts=programme._amounts_sql(period, period_end),
+                )
             )
             posted += cr.rowcount
         self.env["care.voucher.line"].invalidate_model()
+        # changes of the elders waiting for finance (e.g. a level that
+        # changed through an assessment): each gets its to-do
+        Entitlement.search(
+            [("programme_id", "in", self.ids), ("basis_to_review", "=", True)]
+        )._flag_basis_review()
         return posted
 
     def _close_month(self, period):
@@ -324,62 +349,94 @@ class CareVoucherProgrammeRun(models.Model):
                 continue
             rule = programme.rollover
             if rule == "carry_within_year" and period.month != 12:
-                keep_sql = None  # nothing expires before the year ends
+                keep = None  # nothing expires before the year ends
             elif rule == "carry_capped":
-                keep_sql = "GREATEST(%(cap_amount)s, COALESCE(b.issued, 0) * %(cap_percent)s / 100.0)"
+                keep = SQL(
+                    "GREATEST(%s, COALESCE(b.issued, 0) * %s / 100.0)",
+                    programme.carry_cap_amount or 0.0,
+                    programme.carry_cap_percent or 0.0,
+                )
             else:
-                keep_sql = "0"
-            if keep_sql is not None:
+                keep = SQL("0")
+            if keep is not None:
                 self.env.flush_all()
+                programme._lock_entitlements(period)
                 cr.execute(
-                    f"""
-                    WITH b AS (
-                        SELECT l.entitlement_id, SUM(l.amount) AS balance,
-                               SUM(l.amount) FILTER (WHERE l.kind = 'issue'
-                                                      AND l.period = %(period)s) AS issued
-                          FROM care_voucher_line l
-                         WHERE l.programme_id = %(programme)s AND l.period <= %(period)s
-                      GROUP BY l.entitlement_id
+                    SQL(
+                        """
+                        WITH b AS (
+                            SELECT l.entitlement_id, SUM(l.amount) AS balance,
+                                   SUM(l.amount) FILTER (
+                                       WHERE l.kind = 'issue' AND l.period = %(period)s
+                                   ) AS issued
+                              FROM care_voucher_line l
+                             WHERE l.programme_id = %(programme)s
+                               AND l.period <= %(period)s
+                          GROUP BY l.entitlement_id
+                        )
+                        INSERT INTO care_voucher_line
+                               (entitlement_id, elder_id, programme_id, company_id,
+                                kind, period, date, amount, name,
+                                create_uid, create_date, write_uid, write_date)
+                        SELECT e.id, e.elder_id, e.programme_id, e.company_id,
+                               'expire', %(period)s, now() AT TIME ZONE 'UTC',
+                               -(b.balance - %(keep)s), %(name)s,
+                               %(uid)s, now() AT TIME ZONE 'UTC',
+                               %(uid)s, now() AT TIME ZONE 'UTC'
+                          FROM b JOIN care_voucher_entitlement e
+                            ON e.id = b.entitlement_id
+                         WHERE b.balance - %(keep)s > 0
+                        ON CONFLICT (entitlement_id, period) WHERE kind = 'expire'
+                        DO NOTHING
+                        """,
+                        programme=programme.id,
+                        period=period,
+                        keep=keep,
+                        uid=self.env.uid,
+                        name=self.env._("Unused at month end"),
                     )
-                    INSERT INTO care_voucher_line
-                           (entitlement_id, elder_id, programme_id, company_id, kind,
-                            period, date, amount, name,
-                            create_uid, create_date, write_uid, write_date)
-                    SELECT e.id, e.elder_id, e.programme_id, e.company_id, 'expire',
-                           %(period)s, now() AT TIME ZONE 'UTC',
-                           -(b.balance - {keep_sql}), %(name)s,
-                           %(uid)s, now() AT TIME ZONE 'UTC',
-                           %(uid)s, now() AT TIME ZONE 'UTC'
-                      FROM b JOIN care_voucher_entitlement e ON e.id = b.entitlement_id
-                     WHERE b.balance - {keep_sql} > 0
-                    ON CONFLICT (entitlement_id, period) WHERE kind = 'expire' DO NOTHING
-                    """,
-                    {
-                        "programme": programme.id,
-                        "period": period,
-                        "cap_amount": programme.carry_cap_amount or 0.0,
-                        "cap_percent": programme.carry_cap_percent or 0.0,
-                        "uid": self.env.uid,
-                        "name": _("Unused at month end"),
-                    },
                 )
                 expired += cr.rowcount
-            programme.closed_until = period
+            programme.sudo().closed_until = period
         self.env["care.voucher.line"].invalidate_model()
         return expired
+
+    def _lock_entitlements(self, period):
+        """Lock every entitlement of the programme with lines up to ``period``
+        before reading their balances, as each posting does (see the
+        ledger's ``_lock_accounts``): a redemption racing the close either
+        commits first (then this update fails with a serialization failure
+        and the close is retried on fresh balances) or waits and retries
+        after the close (and finds the month closed)."""
+        self.ensure_one()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE care_voucher_entitlement e
+                   SET ledger_version = e.ledger_version + 1
+                 WHERE e.programme_id = %(programme)s
+                   AND EXISTS (SELECT 1 FROM care_voucher_line l
+                                WHERE l.entitlement_id = e.id
+                                  AND l.period <= %(period)s)
+                """,
+                programme=self.id,
+                period=period,
+            )
+        )
+        self.env["care.voucher.entitlement"].invalidate_model(["ledger_version"])
 
     @api.model
     def _cron_issue(self):
         """On the first of the month (any later day catches up)."""
         today = fields.Date.context_today(self)
-        return self.search([])._issue_month(today)
+        return self.search([("date_start", "<=", today)])._issue_month(today)
 
     @api.model
     def _cron_close_months(self):
         """Close every month whose claim window is over."""
         today = fields.Date.context_today(self)
         closed = 0
-        for programme in self.search([]):
+        for programme in self.search([("date_start", "<", today)]):
             period = (
                 programme.closed_until + relativedelta(months=1)
                 if programme.closed_until

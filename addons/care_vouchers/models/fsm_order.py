@@ -1,9 +1,10 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_round
+from odoo.tools import float_compare, float_round
 
+from .care_voucher_entitlement import check_finance
 from .care_voucher_programme import month_start
 
 VOUCHER_STATES = [
@@ -15,17 +16,39 @@ VOUCHER_STATES = [
 ]
 
 
+# money and settlement fields of an order: written only by the code paths
+# that own them (booking, redemption, reversal, settlement, finance's
+# price change and cash confirmation), with sudo after their own checks
+VOUCHER_ORDER_FIELDS = (
+    "care_price",
+    "care_voucher_entitlement_id",
+    "care_voucher_state",
+    "care_voucher_amount",
+    "care_copay_amount",
+    "care_card_amount",
+    "care_card_discount",
+    "care_settlement_state",
+    "care_voucher_period",
+    "care_claim_move_id",
+    "care_bill_move_id",
+    "care_copay_move_id",
+    "care_copay_cash",
+)
+
+
 class FsmOrder(models.Model):
-    _inherit = "fsm.order"
+    _inherit = ["fsm.order", "care.guard.mixin"]
+    _name = "fsm.order"
 
     care_price = fields.Monetary(
         "Price",
         compute="_compute_care_price",
         store=True,
-        readonly=False,
+        readonly=True,
         currency_field="care_currency_id",
         help="The provider's contract price for the service (the catalogue's "
-        "when it has none).",
+        "when it has none), fixed when the order is dispatched; finance may "
+        "change it, with a reason, before the voucher is redeemed.",
     )
     care_currency_id = fields.Many2one(related="company_id.currency_id")
     care_voucher_entitlement_id = fields.Many2one(
@@ -64,6 +87,10 @@ class FsmOrder(models.Model):
         "Card discount", readonly=True, copy=False, currency_field="care_currency_id"
     )
 
+    @api.model
+    def _care_guarded_fields(self):
+        return super()._care_guarded_fields() | set(VOUCHER_ORDER_FIELDS)
+
     @api.constrains(
         "care_card_id", "care_elder_id", "scheduled_date_start", "request_early"
     )
@@ -75,16 +102,16 @@ class FsmOrder(models.Model):
             )
             if card.elder_id != order.care_elder_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Card %(card)s belongs to %(holder)s, not to %(elder)s.",
                         card=card.name,
-                        holder=card.elder_id.name or _("nobody yet"),
+                        holder=card.elder_id.name or self.env._("nobody yet"),
                         elder=order.care_elder_id.name,
                     )
                 )
             if not card._usable_on(day):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Card %(card)s cannot pay on %(day)s: it is not active or "
                         "expired on %(expiry)s.",
                         card=card.name,
@@ -126,7 +153,7 @@ class FsmOrder(models.Model):
             lambda o: (o.care_voucher_entitlement_id, o.care_voucher_state) != target(o)
         )
         for (entitlement, state), group in changed.grouped(target).items():
-            super(FsmOrder, group).write(
+            group.sudo().write(
                 {
                     "care_voucher_entitlement_id": entitlement.id,
                     "care_voucher_state": state,
@@ -188,7 +215,7 @@ class FsmOrder(models.Model):
                 )
             left = entitlement.balance - others
             if share > left + 0.005:
-                order.care_voucher_warning = _(
+                order.care_voucher_warning = self.env._(
                     "The voucher balance (%(balance)s, %(booked)s already booked) "
                     "does not cover this service's share (%(share)s): the elder "
                     "pays the difference.",
@@ -201,6 +228,18 @@ class FsmOrder(models.Model):
     # Redemption
     # ------------------------------------------------------------------
     def write(self, vals):
+        if "care_card_id" in vals and not self.env.su:
+            if self.filtered(
+                lambda o: (
+                    o.care_card_amount and o.care_card_id.id != vals["care_card_id"]
+                )
+            ):
+                raise UserError(
+                    self.env._(
+                        "The card has already paid for this service: cancel the "
+                        "service to give the card its money back first."
+                    )
+                )
         done = undone = self.browse()
         if vals.get("stage_id"):
             stage = self.env["fsm.stage"].browse(vals["stage_id"])
@@ -212,49 +251,134 @@ class FsmOrder(models.Model):
                     lambda o: o.care_voucher_state == "redeemed" or o.care_card_amount
                 )
         result = super().write(vals)
+        # the caller could change the order (its rights were checked by the
+        # write): the ledger follows, as the system
         if {"care_elder_id", "care_category_id", "scheduled_date_start"} & set(vals):
-            self._care_voucher_book()
+            self.sudo()._care_voucher_book()
         if done:
-            done._care_voucher_redeem()
-            done._care_card_redeem()
+            done.sudo()._care_voucher_redeem()
+            done.sudo()._care_card_redeem()
         if undone:
-            undone._care_voucher_reverse(_("Order cancelled or reopened"))
-            undone._care_card_reverse(_("Order cancelled or reopened"))
+            reason = self.env._("Order cancelled or reopened")
+            undone.sudo()._care_voucher_reverse(reason)
+            undone.sudo()._care_card_reverse(reason)
         return result
+
+    def _care_check_finance(self):
+        check_finance(self.env, self.env._("Only finance settles vouchers."))
+        self.check_access("read")
 
     def action_care_voucher_redeem(self):
         """Redeem the completed orders still waiting (evidence now complete).
 
-        Callable over XML-RPC; returns {order_id: amount paid by voucher}."""
+        Callable over XML-RPC by finance; returns {order_id: amount paid by
+        voucher}."""
+        check_finance(
+            self.env, self.env._("Only finance can redeem a voucher by hand.")
+        )
+        self.check_access("read")
         # "none": done before the entitlement was approved (retroactive approval)
         cancelled = self.env.ref("fieldservice.fsm_stage_cancelled")
-        waiting = self.filtered(
+        waiting = self.sudo().filtered(
             lambda o: (
                 o.is_closed
                 and o.stage_id != cancelled
                 and o.care_voucher_state in ("none", "booked", "waiting_evidence")
             )
         )
-        if not self.env.user.has_group("elder_crm.group_care_finance"):
-            raise UserError(_("Only finance can redeem a voucher by hand."))
         # finance settles vouchers without being a field-service user
-        waiting.sudo()._care_voucher_redeem()
-        waiting.sudo()._care_card_redeem()
-        return {order.id: order.care_voucher_amount for order in self}
+        waiting._care_voucher_redeem()
+        waiting._care_card_redeem()
+        return {order.id: order.care_voucher_amount for order in self.sudo()}
 
     def action_care_voucher_dispute(self):
-        """Finance disputes a redeemed service: the voucher is given back."""
-        if not self.env.user.has_group("elder_crm.group_care_finance"):
-            raise UserError(_("Only finance can dispute a redeemed service."))
-        self.sudo()._care_voucher_reverse(_("Disputed"))
-        self.sudo()._care_card_reverse(_("Disputed"))
+        """Finance disputes a redeemed service: the voucher is given back
+        (refused once claimed from the funding body; a no-op when done)."""
+        check_finance(
+            self.env, self.env._("Only finance can dispute a redeemed service.")
+        )
+        self.check_access("read")
+        self.sudo()._care_voucher_reverse(self.env._("Disputed"))
+        self.sudo()._care_card_reverse(self.env._("Disputed"))
+        return True
+
+    def action_care_change_price(self, price, reason):
+        """Finance changes the price of services not paid yet (the price is
+        fixed at dispatch), with a reason; the old and new prices and who
+        changed them go to the chatter. Callable over XML-RPC."""
+        check_finance(self.env, self.env._("Only finance changes the price."))
+        self.check_access("read")
+        if not isinstance(price, int | float) or isinstance(price, bool) or price < 0:
+            raise ValidationError(self.env._("A price is a number, 0 or more."))
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValidationError(self.env._("Say why the price changes."))
+        for order in self.sudo():
+            if order.care_voucher_state not in ("none", "booked") or (
+                order.care_card_amount or order.care_copay_move_id
+            ):
+                raise UserError(
+                    self.env._(
+                        "%s is already paid for: dispute the service before changing "
+                        "its price.",
+                        order.name,
+                    )
+                )
+            old = order.care_price
+            if not float_compare(
+                old, price, precision_rounding=order.care_currency_id.rounding
+            ):
+                continue
+            order.care_price = price
+            order._message_log(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "Price changed by %(user)s: %(old)s → %(new)s. Reason: %(reason)s",
+                    user=self.env.user.name,
+                    old=old,
+                    new=price,
+                    reason=reason.strip(),
+                )
+            )
+        return True
+
+    def action_care_copay_paid_cash(self, paid=True):
+        """Finance confirms the elder's share was paid in cash to the worker
+        (no invoice then), or not. Callable over XML-RPC."""
+        check_finance(
+            self.env, self.env._("Only finance confirms a co-payment in cash.")
+        )
+        self.check_access("read")
+        paid = bool(paid)
+        for order in self.sudo().filtered(lambda o: o.care_copay_cash != paid):
+            if order.care_copay_move_id:
+                raise UserError(
+                    self.env._(
+                        "The co-payment of %(order)s is already invoiced (%(move)s).",
+                        order=order.name,
+                        move=order.care_copay_move_id.display_name,
+                    )
+                )
+            order.care_copay_cash = paid
+            order._message_log(
+                body=Markup("<p>%s</p>")
+                % (
+                    self.env._(
+                        "Co-payment paid in cash, confirmed by %s.", self.env.user.name
+                    )
+                    if paid
+                    else self.env._(
+                        "Co-payment not paid in cash (to invoice), set by %s.",
+                        self.env.user.name,
+                    )
+                )
+            )
         return True
 
     def _care_voucher_redeem(self):
         Line = self.env["care.voucher.line"]
         waiting = self.filtered(lambda o: o.care_voucher_state == "waiting_evidence")
         if waiting:
-            super(FsmOrder, waiting).write({"care_voucher_state": "booked"})
+            waiting.sudo().write({"care_voucher_state": "booked"})
         self._care_voucher_book()  # the entitlements of today
         for order in self:
             entitlement = order.care_voucher_entitlement_id.sudo()
@@ -265,10 +389,11 @@ class FsmOrder(models.Model):
             missing = order._care_missing_evidence()
             if missing:
                 order.care_voucher_state = "waiting_evidence"
-                order.message_post(
+                order._message_log(
                     body=Markup("<p>%s</p>")
-                    % _("Voucher not redeemed: %s missing.", _(", ").join(missing)),
-                    message_type="notification",
+                    % self.env._(
+                        "Voucher not redeemed: %s missing.", ", ".join(missing)
+                    ),
                 )
                 continue
             programme = entitlement.programme_id
@@ -284,15 +409,14 @@ class FsmOrder(models.Model):
                         "care_copay_amount": order.care_price,
                     }
                 )
-                order.message_post(
+                order._message_log(
                     body=Markup("<p>%s</p>")
-                    % _(
+                    % self.env._(
                         "%(programme)s is closed for %(month)s: this service is not "
                         "paid by voucher.",
                         programme=programme.name,
                         month=period.strftime("%Y-%m"),
                     ),
-                    message_type="notification",
                 )
                 continue
             entitlement._lock()
@@ -365,14 +489,14 @@ class FsmOrder(models.Model):
         for order in self.filtered(lambda o: o.care_voucher_state == "redeemed"):
             if order.care_settlement_state in ("claimed", "settled"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(order)s is already claimed from the funding body: issue a "
                         "credit note on %(claim)s first.",
                         order=order.name,
                         claim=order.care_claim_move_id.display_name,
                     )
                 )
-            order._care_redemptions("entitlement_id").action_reverse(reason)
+            order._care_redemptions("entitlement_id")._reverse(reason)
             order.write(
                 {
                     "care_voucher_state": "reversed",
@@ -403,15 +527,14 @@ class FsmOrder(models.Model):
             if order._care_missing_evidence():
                 continue  # like a voucher: not without the evidence
             if not card._usable_on(day):
-                order.message_post(
+                order._message_log(
                     body=Markup("<p>%s</p>")
-                    % _(
+                    % self.env._(
                         "Card %(card)s was not used: not active, or expired on "
                         "%(expiry)s.",
                         card=card.name,
                         expiry=card.date_expiry,
                     ),
-                    message_type="notification",
                 )
                 continue
             share = order.care_copay_amount  # what the voucher left (or all)
@@ -443,5 +566,5 @@ class FsmOrder(models.Model):
 
     def _care_card_reverse(self, reason):
         for order in self.filtered("care_card_amount"):
-            order._care_redemptions("card_id").action_reverse(reason)
+            order._care_redemptions("card_id")._reverse(reason)
             order.write({"care_card_amount": 0.0, "care_card_discount": 0.0})

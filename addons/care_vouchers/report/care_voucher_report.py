@@ -1,10 +1,13 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class CareVoucherReport(models.Model):
-    """Reconciliation of the voucher ledger: issued, redeemed, expired,
-    outstanding, co-payments and deductions by programme, subsidy category,
-    community, provider and month (one row per ledger line)."""
+    """Reconciliation of the voucher ledger: every movement kind (issued,
+    redeemed, expired, reversed, adjusted), outstanding, co-payments and
+    deductions by programme, subsidy category, community, provider and month
+    (one row per ledger line). On every row and every total:
+    issued − redeemed − expired + reversed + adjusted = outstanding."""
 
     _name = "care.voucher.report"
     _description = "Voucher Reconciliation"
@@ -22,7 +25,6 @@ class CareVoucherReport(models.Model):
             "kind",
             "amount",
             "order_id",
-            "reversed_line_id",
             "entitlement_id",
         ],
         "care.voucher.programme": ["funding_partner_id"],
@@ -36,7 +38,7 @@ class CareVoucherReport(models.Model):
     }
 
     period = fields.Date("Month", readonly=True)
-    programme_id = fields.Many2one("care.voucher.programme", "Programme", readonly=True)
+    programme_id = fields.Many2one("care.voucher.programme", readonly=True)
     funding_partner_id = fields.Many2one("res.partner", "Funding body", readonly=True)
     card_id = fields.Many2one("care.voucher.card", "Service card", readonly=True)
     subsidy_category_id = fields.Many2one(
@@ -45,21 +47,33 @@ class CareVoucherReport(models.Model):
         readonly=True,
         help="The elder's category that gives the programme's highest amount.",
     )
-    elder_id = fields.Many2one("care.elder", "Elder", readonly=True)
-    community_id = fields.Many2one("care.community", "Community", readonly=True)
-    street_office_id = fields.Many2one("care.community", "Street Office", readonly=True)
-    provider_id = fields.Many2one("care.provider", "Provider", readonly=True)
+    elder_id = fields.Many2one("care.elder", readonly=True)
+    community_id = fields.Many2one("care.community", readonly=True)
+    street_office_id = fields.Many2one("care.community", readonly=True)
+    provider_id = fields.Many2one("care.provider", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     issued = fields.Monetary(readonly=True, currency_field="currency_id")
     redeemed = fields.Monetary(
-        readonly=True, currency_field="currency_id", help="Net of reversals."
+        readonly=True,
+        currency_field="currency_id",
+        help="Redeemed on services (before reversals: see Reversed).",
     )
     expired = fields.Monetary(readonly=True, currency_field="currency_id")
+    reversed = fields.Monetary(
+        readonly=True,
+        currency_field="currency_id",
+        help="Redemptions given back (a cancelled, disputed or deducted service).",
+    )
+    adjusted = fields.Monetary(
+        readonly=True,
+        currency_field="currency_id",
+        help="Finance's balance adjustments: positive adds, negative takes.",
+    )
     outstanding = fields.Monetary(
         readonly=True,
         currency_field="currency_id",
-        help="What is left: issued less redeemed and expired.",
+        help="What is left: issued − redeemed − expired + reversed + adjusted.",
     )
     copay = fields.Monetary("Co-payments", readonly=True, currency_field="currency_id")
     deducted = fields.Monetary(
@@ -71,8 +85,9 @@ class CareVoucherReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE VIEW %s AS (
                 SELECT l.id,
                        l.period,
                        l.programme_id,
@@ -85,10 +100,10 @@ class CareVoucherReport(models.Model):
                        COALESCE(l.provider_id, o.care_provider_id) AS provider_id,
                        l.company_id,
                        CASE WHEN l.kind = 'issue' THEN l.amount ELSE 0 END AS issued,
-                       CASE WHEN l.kind = 'redeem' THEN -l.amount
-                            WHEN l.kind = 'reverse' AND r.kind = 'redeem' THEN -l.amount
-                            ELSE 0 END AS redeemed,
+                       CASE WHEN l.kind = 'redeem' THEN -l.amount ELSE 0 END AS redeemed,
                        CASE WHEN l.kind = 'expire' THEN -l.amount ELSE 0 END AS expired,
+                       CASE WHEN l.kind = 'reverse' THEN l.amount ELSE 0 END AS reversed,
+                       CASE WHEN l.kind = 'adjust' THEN l.amount ELSE 0 END AS adjusted,
                        l.amount AS outstanding,
                        CASE WHEN l.kind = 'redeem' AND l.entitlement_id IS NOT NULL
                             THEN COALESCE(o.care_copay_amount, 0) ELSE 0 END AS copay,
@@ -97,7 +112,6 @@ class CareVoucherReport(models.Model):
                   FROM care_voucher_line l
                   JOIN care_elder el ON el.id = l.elder_id
              LEFT JOIN care_voucher_programme p ON p.id = l.programme_id
-             LEFT JOIN care_voucher_line r ON r.id = l.reversed_line_id
              LEFT JOIN fsm_order o ON o.id = l.order_id
              LEFT JOIN LATERAL (
                        SELECT pa.subsidy_category_id
@@ -110,5 +124,7 @@ class CareVoucherReport(models.Model):
                         LIMIT 1
                    ) cat ON TRUE
             )
-            """
+            """,
+                SQL.identifier(self._table),
+            )
         )

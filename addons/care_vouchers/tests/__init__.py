@@ -1,8 +1,10 @@
 from . import (
     test_adjust,
+    test_basis,
     test_cards,
     test_concurrency,
     test_copay,
+    test_guard,
     test_ledger,
     test_redemption,
     test_settlement,

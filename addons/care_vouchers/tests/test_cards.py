@@ -81,7 +81,7 @@ class TestCards(VoucherCase):
         order = self.make_order(care_card_id=card.id)
         order.action_care_dispatch(self.good.id)
         # activated a month ago, it lapses before the service is done
-        card.write(
+        card.sudo().write(
             {
                 "date_activation": fields.Date.today() - timedelta(days=30),
                 "date_expiry": fields.Date.today() - timedelta(days=1),
@@ -114,7 +114,19 @@ class TestCards(VoucherCase):
 
     def test_access(self):
         card = self.card(elder_id=self.elder.id)
+        # only finance activates or cancels; nobody sets the state directly
+        with self.assertRaisesRegex(AccessError, "Only finance"):
+            card.with_user(self.agent).action_activate()
+        with self.assertRaisesRegex(AccessError, "set by the system"):
+            card.write({"state": "active"})
+        with self.assertRaisesRegex(UserError, "created not activated"):
+            self.card(elder_id=self.elder.id, state="active")
+        self.assertEqual(card.state, "draft")
+        self.assertFalse(card.line_ids)
         card.action_activate()
+        with self.assertRaisesRegex(AccessError, "Only finance"):
+            card.with_user(self.agent).action_cancel()
+        self.assertEqual(card.state, "active")
         self.assertEqual(card.with_user(self.agent).balance_at()[0]["balance"], 20.0)
         with self.assertRaises(AccessError):
             self.env["care.voucher.card"].with_user(self.agent).create(

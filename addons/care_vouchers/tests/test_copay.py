@@ -16,7 +16,7 @@ class TestCopayInvoices(VoucherCase):
         second = self.done_order()  # 35 and 35
         cash = self.done_order()  # 30 left on the voucher: 40 co-paid, in cash
         self.assertEqual(cash.care_copay_amount, 40.0)
-        cash.care_copay_cash = True
+        cash.with_user(self.finance).action_care_copay_paid_cash()
         wizard = (
             self.env["care.voucher.settle"]
             .with_user(self.finance)
@@ -40,3 +40,7 @@ class TestCopayInvoices(VoucherCase):
         with self.assertRaisesRegex(UserError, "Nothing to invoice"):
             again.action_create()
         self.assertEqual(len((first | second).care_copay_move_id), 1)
+        # an invoiced share is not turned into cash afterwards
+        with self.assertRaisesRegex(UserError, "already invoiced"):
+            first.with_user(self.finance).action_care_copay_paid_cash()
+        self.assertFalse(first.care_copay_cash)

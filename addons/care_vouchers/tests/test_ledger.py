@@ -73,8 +73,10 @@ class TestLedger(VoucherCase):
                          FROM care_voucher_line WHERE id = %s""",
                     (line.id,),
                 )
-        # 90+ now as well: the highest amount (programme rule), or the sum
+        # 90+ now as well: once finance confirms it, the highest amount
+        # (programme rule), or the sum
         self.elder.subsidy_category_ids = self.age_80 | self.age_90
+        entitlement.with_user(self.finance).action_confirm_basis()
         next_month = date(
             self.this_month.year + self.this_month.month // 12,
             self.this_month.month % 12 + 1,
@@ -163,7 +165,11 @@ class TestLedger(VoucherCase):
             }
         )
         second = self.entitle(elder=other)
+        # losing the category moves money: finance confirms it, then it ends
         other.subsidy_category_ids = False
+        self.assertEqual(second.state, "active")
+        self.assertTrue(second.basis_to_review)
+        second.with_user(self.finance).action_confirm_basis()
         self.assertEqual(second.state, "ended")
 
     def test_posted_lines_are_never_edited(self):
@@ -174,6 +180,21 @@ class TestLedger(VoucherCase):
             line.amount = 1000
         with self.assertRaisesRegex(UserError, "cannot be deleted"):
             line.unlink()
+        # not even by finance, with the posting code's context key forged
+        with self.assertRaisesRegex(UserError, "not typed in"):
+            self.env["care.voucher.line"].with_user(self.finance).with_context(
+                care_voucher_posting=True
+            ).create(
+                {
+                    "entitlement_id": entitlement.id,
+                    "elder_id": self.elder.id,
+                    "programme_id": self.programme.id,
+                    "company_id": self.env.company.id,
+                    "kind": "adjust",
+                    "amount": 5,
+                    "period": self.this_month,
+                }
+            )
         with self.assertRaisesRegex(UserError, "not typed in"):
             self.env["care.voucher.line"].create(
                 {

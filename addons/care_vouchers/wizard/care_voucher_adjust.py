@@ -1,6 +1,7 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..models.care_voucher_entitlement import check_finance
 from ..models.care_voucher_programme import month_start
 
 
@@ -22,22 +23,22 @@ class CareVoucherAdjust(models.TransientModel):
     def _check_amount(self):
         for wizard in self:
             if not wizard.amount:
-                raise ValidationError(_("An adjustment is not zero."))
+                raise ValidationError(self.env._("An adjustment is not zero."))
 
     def action_post(self):
         self.ensure_one()
-        if not self.env.user.has_group("elder_crm.group_care_finance"):
-            raise UserError(_("Only finance adjusts voucher balances."))
+        check_finance(self.env, self.env._("Only finance adjusts voucher balances."))
+        self.entitlement_id.check_access("write")  # its company too
         entitlement = self.entitlement_id.sudo()
         if entitlement.state == "applied":
             raise UserError(
-                _("An application has no balance to adjust: approve it first.")
+                self.env._("An application has no balance to adjust: approve it first.")
             )
         entitlement._lock()
         balance = entitlement._balances()[entitlement.id]
         if balance + self.amount < 0:
             raise ValidationError(
-                _(
+                self.env._(
                     "Taking %(amount)s would leave %(elder)s's balance negative "
                     "(%(balance)s).",
                     amount=-self.amount,

@@ -1,8 +1,9 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.care_voucher_entitlement import check_finance
 from ..models.care_voucher_programme import month_start
 
 
@@ -67,22 +68,23 @@ class CareVoucherSettle(models.TransientModel):
 
     def action_create(self):
         self.ensure_one()
+        self.env["fsm.order"]._care_check_finance()
         moves = self._settle()
         if not moves:
             raise UserError(
-                _(
+                self.env._(
                     "Nothing to claim for %(month)s: no verified service paid by "
                     "voucher is waiting.",
                     month=self.period.strftime("%Y-%m"),
                 )
                 if self.kind == "claim"
-                else _(
+                else self.env._(
                     "Nothing to settle for %(month)s: no claimed service is waiting "
                     "for its provider's bill.",
                     month=self.period.strftime("%Y-%m"),
                 )
                 if self.kind == "bill"
-                else _(
+                else self.env._(
                     "Nothing to invoice for %(month)s: no co-payment is waiting "
                     "(cash payments are not invoiced).",
                     month=self.period.strftime("%Y-%m"),
@@ -91,9 +93,9 @@ class CareVoucherSettle(models.TransientModel):
         return {
             "type": "ir.actions.act_window",
             "name": {
-                "claim": _("Voucher claims"),
-                "bill": _("Provider bills"),
-                "copay": _("Co-payment invoices"),
+                "claim": self.env._("Voucher claims"),
+                "bill": self.env._("Provider bills"),
+                "copay": self.env._("Co-payment invoices"),
             }[self.kind],
             "res_model": "account.move",
             "view_mode": "list,form",
@@ -105,7 +107,11 @@ class CareVoucherSettle(models.TransientModel):
         """Claim (``claim``) or bill (``bill``) the month of ``period``.
 
         Callable over XML-RPC by finance; returns the ids of the invoices or
-        bills created."""
+        bills created (none when the month is already done: a replay posts
+        nothing twice)."""
+        self.env["fsm.order"]._care_check_finance()
+        if kind not in ("claim", "bill", "copay"):
+            raise UserError(self.env._("Say what to settle: claim, bill or copay."))
         wizard = self.create(
             {
                 "period": month_start(period),
@@ -135,7 +141,16 @@ class CareVoucherSettle(models.TransientModel):
             )
         return moves
 
-    MEASURES = ("issued", "redeemed", "expired", "outstanding", "copay", "deducted")
+    MEASURES = (
+        "issued",
+        "redeemed",
+        "expired",
+        "reversed",
+        "adjusted",
+        "outstanding",
+        "copay",
+        "deducted",
+    )
 
     def _statement(self):
         """Per programme: the month's figures by community and in total."""
@@ -164,7 +179,7 @@ class CareVoucherSettle(models.TransientModel):
                 },
             )
             row = dict(zip(self.MEASURES, values, strict=True))
-            row["community"] = community.name or _("No community")
+            row["community"] = community.name or self.env._("No community")
             entry["rows"].append(row)
             for name in self.MEASURES:
                 entry["total"][name] += row[name]
@@ -174,6 +189,7 @@ class CareVoucherSettle(models.TransientModel):
 
     def action_print_statement(self):
         self.ensure_one()
+        check_finance(self.env, self.env._("Only finance prints the statement."))
         return self.env.ref(
             "care_vouchers.action_report_voucher_statement"
         ).report_action(self)
@@ -193,7 +209,7 @@ class CareVoucherSettle(models.TransientModel):
                     order.care_elder_id.name,
                     order.care_category_id.name,
                     day,
-                    _("%s h", round(hours, 2)),
+                    self.env._("%s h", round(hours, 2)),
                 )
                 if part
             ),
@@ -204,9 +220,9 @@ class CareVoucherSettle(models.TransientModel):
             "care_order_id": order.id,
         }
 
-    def _invoice(self, move_type, partner, ref, orders, amount_field, **extra):
+    def _invoice(self, move_type, partner, ref, orders, amounts, **extra):
         """A customer invoice or vendor bill to ``partner`` with one line per
-        order, at the order's ``amount_field``, dated the month's last day."""
+        order, at ``amounts[order.id]``, dated the month's last day."""
         journal, account = self.env.company._care_voucher_journal(
             "sale" if move_type == "out_invoice" else "purchase"
         )
@@ -222,7 +238,7 @@ class CareVoucherSettle(models.TransientModel):
                     + relativedelta(months=1, days=-1),
                     "ref": ref,
                     "invoice_line_ids": [
-                        (0, 0, self._line(order, account, order[amount_field]))
+                        (0, 0, self._line(order, account, amounts[order.id]))
                         for order in orders
                     ],
                     **extra,
@@ -230,12 +246,21 @@ class CareVoucherSettle(models.TransientModel):
             )
         )
 
+    def _paid_orders(self, orders):
+        """``orders`` the ledger paid something for, and {order id: amount}."""
+        paid = orders._care_ledger_paid()
+        orders = orders.filtered(lambda o: paid.get(o.id, (None, 0.0))[1] > 0)
+        return orders, paid
+
     def _create_claims(self, orders):
         moves = self.env["account.move"]
         month = self.period.strftime("%Y-%m")
+        # the amounts and the programme that pays come from the ledger
+        orders, paid = self._paid_orders(orders)
+        amounts = {order_id: amount for order_id, (_p, amount) in paid.items()}
         for (programme, street), group in orders.grouped(
             lambda o: (
-                o.care_voucher_entitlement_id.programme_id,
+                paid[o.id][0],
                 o.care_elder_id.street_office_id if self.by_street else False,
             )
         ).items():
@@ -253,7 +278,7 @@ class CareVoucherSettle(models.TransientModel):
                 programme.funding_partner_id,
                 ref,
                 group,
-                "care_voucher_amount",
+                amounts,
             )
             self._attach_records(move, group, ref)
             group.write(
@@ -264,6 +289,8 @@ class CareVoucherSettle(models.TransientModel):
 
     def _create_bills(self, orders):
         moves = self.env["account.move"]
+        orders, paid = self._paid_orders(orders)
+        amounts = {order_id: amount for order_id, (_p, amount) in paid.items()}
         # a volunteer's visit has no provider: nobody to pay
         for provider, group in (
             orders.filtered("care_provider_id").grouped("care_provider_id").items()
@@ -272,9 +299,9 @@ class CareVoucherSettle(models.TransientModel):
             move = self._invoice(
                 "in_invoice",
                 partner,
-                _("Vouchers %s", self.period.strftime("%Y-%m")),
+                self.env._("Vouchers %s", self.period.strftime("%Y-%m")),
                 group,
-                "care_voucher_amount",
+                amounts,
                 invoice_payment_term_id=partner.property_supplier_payment_term_id.id,
             )
             group.write(
@@ -312,13 +339,13 @@ class CareVoucherSettle(models.TransientModel):
             move = self._invoice(
                 "out_invoice",
                 elder.care_copay_partner_id or elder.partner_id,
-                _(
+                self.env._(
                     "Services of %(elder)s, %(month)s",
                     elder=elder.name,
                     month=self.period.strftime("%Y-%m"),
                 ),
                 group,
-                "care_copay_amount",
+                {order.id: order.care_copay_amount for order in group},
             )
             group.write({"care_copay_move_id": move.id})
             moves |= move
@@ -335,7 +362,7 @@ class CareVoucherSettle(models.TransientModel):
         )
         self.env["ir.attachment"].sudo().create(
             {
-                "name": _("Service records %s.xlsx", ref),
+                "name": self.env._("Service records %s.xlsx", ref),
                 "res_model": "account.move",
                 "res_id": move.id,
                 "raw": export._xlsx(header, rows),
