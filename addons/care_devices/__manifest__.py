@@ -2,10 +2,10 @@
     "name": "Care Devices and Alarms",
     "summary": "Telecare devices bound to elders, authenticated event intake, "
     "SOS / fall / vital-sign alarms as Helpdesk tickets",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["elder_crm", "helpdesk_mgmt"],
     "external_dependencies": {"python": ["qrcode"]},
     "data": [

@@ -5,7 +5,7 @@
     "version": "18.0.1.0.0",
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
-    "license": "LGPL-3",
+    "license": "AGPL-3",
     "depends": ["care_dispatch", "care_devices"],
     "data": [
         "views/care_call_views.xml",

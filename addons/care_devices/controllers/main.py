@@ -6,6 +6,26 @@ from odoo.http import request
 from ..models.care_device_event import MAX_BATCH
 
 MAX_BODY = 2 * 1024 * 1024
+# a device event is an object of objects: anything deeper is refused (400)
+MAX_DEPTH = 8
+
+
+def too_deep(data, limit=MAX_DEPTH):
+    """True when JSON data nests containers deeper than ``limit`` (iterative:
+    no recursion on hostile input)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class CareDeviceApi(http.Controller):
@@ -23,7 +43,8 @@ class CareDeviceApi(http.Controller):
       ``event_uid`` already received (with its event and ticket);
     - a batch: 200 (202 if any event has a ticket) with ``{"results": [...]}``,
       one answer per event with its own ``status_code``; 400 if the body is
-      not JSON or not an object or list.
+      not JSON, nested too deeply or not an object or list; 413 for a body
+      over 2 MB (refused on its Content-Length, before anything is read).
     """
 
     @http.route(
@@ -35,6 +56,9 @@ class CareDeviceApi(http.Controller):
         save_session=False,
     )
     def post_events(self, **_kw):
+        length = request.httprequest.content_length
+        if length is not None and length > MAX_BODY:
+            return self._too_large()
         headers = request.httprequest.headers
         presented = headers.get("X-Care-Api-Key")
         if not presented:
@@ -55,22 +79,23 @@ class CareDeviceApi(http.Controller):
             return self._json(
                 403, {"error": "forbidden", "message": "The API key has been revoked."}
             )
-        # cached: when a concurrent update makes Odoo retry the request
-        # (serialisation failure), the retry must read the same body again
-        raw = request.httprequest.get_data()
-        if len(raw) > MAX_BODY:
-            return self._json(
-                413, {"error": "too_large", "message": "The body is over 2 MB."}
-            )
+        raw = self._read_body()
+        if raw is None:
+            return self._too_large()
         try:
             data = json.loads(raw or b"null")
+            message = None if not too_deep(data) else "nested too deeply"
         except (ValueError, UnicodeDecodeError):
+            message = "not valid JSON"
+        except RecursionError:  # json gives up on deep nesting this way
+            message = "nested too deeply"
+        if message:
             return self._json(
                 400,
                 {
                     "error": "invalid_json",
                     "field": "body",
-                    "message": "The body is not valid JSON.",
+                    "message": f"The body is {message}.",
                 },
             )
         company = key.company_id
@@ -106,6 +131,27 @@ class CareDeviceApi(http.Controller):
             )
         status, body = Event._ingest(key, data)
         return self._json(status, body)
+
+    @staticmethod
+    def _read_body():
+        """The body, at most ``MAX_BODY`` bytes read; None when it is larger.
+
+        Cached on the request: when a concurrent update makes Odoo retry the
+        request (serialisation failure), the retry reads the same body again.
+        A chunked body (no Content-Length) is read up to the limit only.
+        """
+        wrapped = request.httprequest._HTTPRequest__wrapped
+        raw = getattr(wrapped, "_cached_data", None)
+        if raw is None:
+            raw = wrapped.stream.read(MAX_BODY + 1)
+            wrapped._cached_data = raw
+        return raw if len(raw) <= MAX_BODY else None
+
+    @classmethod
+    def _too_large(cls):
+        return cls._json(
+            413, {"error": "too_large", "message": "The body is over 2 MB."}
+        )
 
     @staticmethod
     def _json(status, body):

@@ -13,9 +13,14 @@ ACTIONS = [
 
 
 class CareAlarmAction(models.Model):
-    """One step of the emergency desk's handling of an alarm ticket."""
+    """One step of the emergency desk's handling of an alarm ticket.
+
+    Evidence of the desk's answer times: written only by the ticket's
+    actions (as superuser, after checking the caller), never by a client.
+    """
 
     _name = "care.alarm.action"
+    _inherit = ["care.guard.mixin"]
     _description = "Alarm Handling Step"
     _order = "date, id"
 
@@ -27,3 +32,5 @@ class CareAlarmAction(models.Model):
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     date = fields.Datetime(default=fields.Datetime.now, required=True)
     note = fields.Char()
+
+    _care_protected_fields = ("ticket_id", "action", "user_id", "date", "note")

@@ -3,9 +3,10 @@ import hmac
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 KEY_PREFIX = "cdk"
+DEVICE_ADMIN = "care_devices.group_care_device_admin"
 
 
 def hash_secret(secret):
@@ -17,10 +18,14 @@ class CareApiKey(models.Model):
 
     The key is shown once when it is generated; only its SHA-256 is stored,
     under a short public prefix that is indexed for lookup. Revoking
-    (archiving) a key makes every request with it answer 403.
+    (archiving) a key makes every request with it answer 403, for good: a
+    revoked key is never active again (not by a write, ``action_unarchive``
+    or ``toggle_active``, not even as superuser), and the events API checks
+    the revocation date as well as the active flag.
     """
 
     _name = "care.device.api.key"
+    _inherit = ["care.guard.mixin"]
     _description = "Device API Key"
     _order = "active desc, create_date desc"
     _check_company_auto = True
@@ -45,8 +50,23 @@ class CareApiKey(models.Model):
     revoked_by_id = fields.Many2one("res.users", readonly=True)
     last_used = fields.Datetime(readonly=True)
 
+    # the secret, its lookup prefix and the revocation: set by the actions
+    _care_protected_fields = (
+        "prefix",
+        "key_hash",
+        "active",
+        "revoked_date",
+        "revoked_by_id",
+        "last_used",
+    )
+
     _sql_constraints = [
         ("prefix_uniq", "UNIQUE(prefix)", "Two API keys cannot share a prefix."),
+        (
+            "revoked_is_inactive",
+            "CHECK(revoked_date IS NULL OR NOT active)",
+            "A revoked API key cannot be active again.",
+        ),
     ]
 
     @api.model_create_multi
@@ -56,6 +76,39 @@ class CareApiKey(models.Model):
             if not key.prefix:
                 key._set_new_secret()
         return keys
+
+    def write(self, vals):
+        if vals.get("active") and any(key.revoked_date for key in self):
+            raise UserError(self._revoked_message())
+        return super().write(vals)
+
+    def _revoked_message(self):
+        return self.env._(
+            "A revoked API key cannot be used again; create a new key instead."
+        )
+
+    def action_unarchive(self):
+        # an archived key is a revoked key
+        if any(key.revoked_date or not key.active for key in self.sudo()):
+            raise UserError(self._revoked_message())
+        return super().action_unarchive()
+
+    def toggle_active(self):
+        # an active key toggles to revoked; nothing toggles back
+        if any(key.revoked_date or not key.active for key in self.sudo()):
+            raise UserError(self._revoked_message())
+        return self.action_revoke()
+
+    def action_archive(self):
+        # archiving a key is revoking it (with the date and the user)
+        return self.action_revoke()
+
+    def _check_device_admin(self):
+        if not self.env.user.has_group(DEVICE_ADMIN):
+            raise AccessError(
+                self.env._("Only device administrators may manage API keys.")
+            )
+        self.check_access("write")
 
     def _set_new_secret(self):
         """Give the key a new secret; return the full key (to show once)."""
@@ -69,11 +122,16 @@ class CareApiKey(models.Model):
     def action_generate(self):
         """Generate (or regenerate) the key and show it once."""
         self.ensure_one()
-        if not self.active:
+        self._check_device_admin()
+        if not self.active or self.revoked_date:
             raise UserError(_("A revoked key cannot be regenerated; create a new one."))
         full = self._set_new_secret()
-        wizard = self.env["care.api.key.wizard"].create(
-            {"key_id": self.id, "key": full}
+        # sudo keeps the caller as the creator, and transient records are
+        # private to their creator; only this code writes a secret into one
+        wizard = (
+            self.env["care.api.key.wizard"]
+            .sudo()
+            .create({"key_id": self.id, "key": full})
         )
         return {
             "type": "ir.actions.act_window",
@@ -85,13 +143,15 @@ class CareApiKey(models.Model):
         }
 
     def action_revoke(self):
-        self.write(
+        self._check_device_admin()
+        self.sudo().filtered(lambda key: not key.revoked_date).write(
             {
                 "active": False,
                 "revoked_date": fields.Datetime.now(),
                 "revoked_by_id": self.env.uid,
             }
         )
+        return True
 
     @api.model
     def _authenticate(self, full_key):
@@ -103,9 +163,10 @@ class CareApiKey(models.Model):
         parts = (full_key or "").strip().split("_", 2)  # the secret may hold "_"
         if len(parts) != 3 or parts[0] != KEY_PREFIX:
             return None, 401
-        self.flush_model(["prefix", "key_hash", "active"])
+        self.flush_model(["prefix", "key_hash", "active", "revoked_date"])
         self.env.cr.execute(
-            "SELECT id, key_hash, active, last_used < now() AT TIME ZONE 'UTC' "
+            "SELECT id, key_hash, active AND revoked_date IS NULL, "
+            "last_used < now() AT TIME ZONE 'UTC' "
             "- interval '1 minute' OR last_used IS NULL "
             "FROM care_device_api_key WHERE prefix = %s",
             [parts[1]],

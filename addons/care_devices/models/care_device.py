@@ -1,18 +1,23 @@
 import base64
 import io
+import logging
 
 import qrcode
+from psycopg2 import errors as pgerrors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
 
 LOW_BATTERY_DEFAULT = 20
+DEVICE_ADMIN = "care_devices.group_care_device_admin"
 
 
 class CareDevice(models.Model):
     _name = "care.device"
     _description = "Care Device"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "care.guard.mixin"]
     _order = "serial"
     _rec_name = "serial"
     _rec_names_search = ["serial", "sim_number", "elder_id"]
@@ -71,6 +76,22 @@ class CareDevice(models.Model):
     event_count = fields.Integer(compute="_compute_event_count")
     qr_code = fields.Binary("QR code", compute="_compute_qr_code")
     active = fields.Boolean(default=True)
+
+    # set by the event pipeline (last seen, battery, position, offline, low
+    # battery) and by binding (state, elder): never by a client directly
+    _care_protected_fields = (
+        "state",
+        "elder_id",
+        "battery",
+        "last_seen",
+        "last_latitude",
+        "last_longitude",
+        "last_accuracy",
+        "last_fix_type",
+        "last_position_date",
+        "offline",
+        "low_battery",
+    )
 
     _sql_constraints = [
         (
@@ -145,31 +166,47 @@ class CareDevice(models.Model):
         }
 
     def action_unbind(self):
+        self._check_device_admin()
         for device in self:
             binding = device.binding_ids.filtered(lambda b: not b.date_to)
             if not binding:
                 raise UserError(_("Device %s is not bound to anybody.", device.serial))
             binding.action_close()
+        return True
 
     def action_mark_lost(self):
         self._set_out_of_service("lost")
+        return True
 
     def action_retire(self):
         self._set_out_of_service("retired")
+        return True
+
+    def _check_device_admin(self):
+        """Actions that set the device's state: device administrators only,
+        on devices they may write."""
+        if not self.env.user.has_group(DEVICE_ADMIN):
+            raise AccessError(
+                self.env._("Only device administrators may change a device's state.")
+            )
+        self.check_access("write")
 
     def action_restock(self):
+        self._check_device_admin()
         for device in self:
             if device.state == "bound":
                 raise UserError(
                     _("Device %s is bound: unbind it first.", device.serial)
                 )
-        self.write({"state": "stock"})
+        self.sudo().write({"state": "stock"})
+        return True
 
     def _set_out_of_service(self, state):
+        self._check_device_admin()
         for device in self:
             binding = device.binding_ids.filtered(lambda b: not b.date_to)
             binding.action_close()
-        self.write({"state": state})
+        self.sudo().write({"state": state})
 
     def action_view_events(self):
         self.ensure_one()
@@ -206,6 +243,11 @@ class CareDevice(models.Model):
         devices each beating every few minutes cost one indexed UPDATE each,
         no chatter, no tracking, no event row. It returns the transitions
         the caller must act on: ``(came_back_online, battery_went_low)``.
+
+        A late or replayed frame (older than what the device already told)
+        moves nothing back: the position only if the frame is newer than the
+        stored position (a replay of the same moment changes nothing), the
+        battery only if not older than the last message.
         """
         self.ensure_one()
         threshold = self._low_battery_threshold()
@@ -215,23 +257,36 @@ class CareDevice(models.Model):
             acc, fix = position.get("accuracy"), position.get("fix_type")
         self.env.cr.execute(
             """
+            WITH f AS (
+                SELECT d.id,
+                       %(battery)s IS NOT NULL
+                           AND (d.last_seen IS NULL OR %(when)s >= d.last_seen)
+                           AS new_battery,
+                       %(lat)s IS NOT NULL
+                           AND (d.last_position_date IS NULL
+                                OR %(when)s > d.last_position_date)
+                           AS new_position
+                  FROM care_device d WHERE d.id = %(id)s
+            )
             UPDATE care_device d
                SET last_seen = GREATEST(COALESCE(d.last_seen, %(when)s), %(when)s),
-                   battery = COALESCE(%(battery)s, d.battery),
+                   battery = CASE WHEN f.new_battery
+                       THEN %(battery)s ELSE d.battery END,
                    offline = FALSE,
-                   low_battery = CASE
-                       WHEN %(battery)s IS NULL THEN d.low_battery
-                       ELSE %(battery)s < %(threshold)s END,
-                   last_latitude = COALESCE(%(lat)s, d.last_latitude),
-                   last_longitude = COALESCE(%(lng)s, d.last_longitude),
-                   last_accuracy = CASE WHEN %(lat)s IS NULL
-                       THEN d.last_accuracy ELSE %(acc)s END,
-                   last_fix_type = CASE WHEN %(lat)s IS NULL
-                       THEN d.last_fix_type ELSE %(fix)s END,
-                   last_position_date = CASE WHEN %(lat)s IS NULL
-                       THEN d.last_position_date ELSE %(when)s END
-              FROM care_device old
-             WHERE d.id = %(id)s AND old.id = d.id
+                   low_battery = CASE WHEN f.new_battery
+                       THEN %(battery)s < %(threshold)s ELSE d.low_battery END,
+                   last_latitude = CASE WHEN f.new_position
+                       THEN %(lat)s ELSE d.last_latitude END,
+                   last_longitude = CASE WHEN f.new_position
+                       THEN %(lng)s ELSE d.last_longitude END,
+                   last_accuracy = CASE WHEN f.new_position
+                       THEN %(acc)s ELSE d.last_accuracy END,
+                   last_fix_type = CASE WHEN f.new_position
+                       THEN %(fix)s ELSE d.last_fix_type END,
+                   last_position_date = CASE WHEN f.new_position
+                       THEN %(when)s ELSE d.last_position_date END
+              FROM care_device old, f
+             WHERE d.id = %(id)s AND old.id = d.id AND f.id = d.id
          RETURNING old.offline, old.low_battery, d.low_battery
             """,
             {
@@ -266,11 +321,14 @@ class CareDevice(models.Model):
     def _cron_detect_offline(self, limit=5000):
         """Flag bound devices silent for ``offline_after`` heartbeat intervals.
 
-        One set-based query finds them; each opens one low-priority ticket per
-        episode (the next heartbeat ends the episode).
+        Selected by state (bound, not flagged yet), not by a time window: a
+        cron that missed a day finds every silent device. Each device is
+        flagged and gets its one low-priority ticket per episode (the next
+        heartbeat ends the episode) in its own savepoint: one device that
+        fails is reported and the others carry on. When more than ``limit``
+        are silent, the cron is called again for the rest.
         """
-        self.env.cr.execute(
-            """
+        query = """
             SELECT d.id
               FROM care_device d
               JOIN care_device_model m ON m.id = d.model_id
@@ -279,17 +337,41 @@ class CareDevice(models.Model):
                    < %s - make_interval(mins => m.heartbeat_interval * m.offline_after)
              ORDER BY d.id
              LIMIT %s
-            """,
-            [fields.Datetime.now(), limit],
-        )
-        devices = self.browse([row[0] for row in self.env.cr.fetchall()])
-        if not devices:
-            return
-        devices.write({"offline": True})
-        Event = self.env["care.device.event"]
+        """
         now = fields.Datetime.now()
+        # the query reads the table: pending ORM writes (a binding) first
+        self.flush_model(["state", "active", "offline", "last_seen", "model_id"])
+        self.env["care.device.model"].flush_model(
+            ["heartbeat_interval", "offline_after"]
+        )
+        self.env.cr.execute(query, [now, limit + 1])
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        devices = self.sudo().browse(ids[:limit])
+        Event = self.env["care.device.event"].sudo()
+        failed = self.browse()
         for device in devices:
-            Event._record_server_event(device, "offline", now)
+            try:
+                with self.env.cr.savepoint():
+                    device.write({"offline": True})
+                    Event._record_server_event(device, "offline", now)
+            except (pgerrors.SerializationFailure, pgerrors.DeadlockDetected):
+                raise
+            except Exception:
+                _logger.exception(
+                    "care device %s: could not be flagged offline", device.serial
+                )
+                failed |= device
+        if failed:
+            _logger.warning(
+                "care devices: %s of %s silent devices could not be flagged "
+                "offline: %s",
+                len(failed),
+                len(devices),
+                ", ".join(failed.mapped("serial")),
+            )
+        if len(ids) > limit and len(failed) < len(devices):
+            self.env["ir.cron"]._notify_progress(done=len(devices), remaining=1)
+        return devices - failed
 
 
 def map_url(latitude, longitude):

@@ -1,10 +1,11 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 
 class CareDeviceBinding(models.Model):
     _name = "care.device.binding"
+    _inherit = ["care.guard.mixin"]
     _description = "Device Binding"
     _order = "date_from desc, id desc"
     _check_company_auto = True
@@ -26,6 +27,9 @@ class CareDeviceBinding(models.Model):
     unbound_by_id = fields.Many2one("res.users", "Unbound by", readonly=True)
     is_active = fields.Boolean("Current", compute="_compute_is_active", store=True)
     note = fields.Char()
+
+    # the history: when and by whom, set by binding and unbinding only
+    _care_protected_fields = ("date_from", "date_to", "bound_by_id", "unbound_by_id")
 
     def init(self):
         # one open binding per device, whatever the race
@@ -86,7 +90,8 @@ class CareDeviceBinding(models.Model):
                 )
         bindings = super().create(vals_list)
         for binding in bindings:
-            binding.device_id.write(
+            # the device's state and elder follow its bindings (guarded fields)
+            binding.device_id.sudo().write(
                 {"state": "bound", "elder_id": binding.elder_id.id, "offline": False}
             )
             # device admins may not edit elders; the note is the binding's trace
@@ -99,9 +104,24 @@ class CareDeviceBinding(models.Model):
             )
         return bindings
 
+    def write(self, vals):
+        if not self.env.su and ({"device_id", "elder_id"} & set(vals)):
+            raise UserError(
+                self.env._(
+                    "A binding cannot be moved to another device or elder: "
+                    "unbind the device and bind it again."
+                )
+            )
+        return super().write(vals)
+
     def action_close(self):
+        if not self.env.user.has_group("care_devices.group_care_device_admin"):
+            raise AccessError(
+                self.env._("Only device administrators may unbind devices.")
+            )
+        self.check_access("write")
         now = fields.Datetime.now()
-        for binding in self.filtered(lambda b: not b.date_to):
+        for binding in self.sudo().filtered(lambda b: not b.date_to):
             binding.write({"date_to": now, "unbound_by_id": self.env.uid})
             device = binding.device_id
             if device.state == "bound":
@@ -115,6 +135,7 @@ class CareDeviceBinding(models.Model):
                     user=self.env.user.name,
                 )
             )
+        return True
 
     def unlink(self):
         raise UserError(

@@ -5,13 +5,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from psycopg2 import errors as pgerrors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .care_vital import MEASURES, implausible
 
 _logger = logging.getLogger(__name__)
 
-# code: (label, default priority class) -- DOMAIN.md §5.3
+# code: (label, default priority class) -- docs/domain.md (Device events)
 EVENT_CODES = [
     ("heartbeat", "Heartbeat"),
     ("location", "Location"),
@@ -60,6 +60,13 @@ TICKET_PRIORITY = {1: "3", 2: "2", 3: "1"}
 FIX_TYPES = ("gps", "lbs", "wifi")
 MAX_BATCH = 500
 MAX_RAW = 4096
+# the retry cron gives up after this many attempts and hands the event to a person
+MAX_ATTEMPTS = 10
+# the groups that read vital readings carried in an event (medical data)
+VITALS_READERS = (
+    "elder_crm.group_care_emergency,care_devices.group_care_family_doctor,"
+    "base.group_system"
+)
 
 
 class PayloadError(Exception):
@@ -100,10 +107,13 @@ class CareDeviceEvent(models.Model):
         [("gps", "GPS"), ("lbs", "Cell (LBS)"), ("wifi", "Wi-Fi")], readonly=True
     )
     battery = fields.Integer("Battery (%)", readonly=True)
+    # vital readings are medical: only the groups that read readings see them
     payload = fields.Text(
-        readonly=True, help="The vital readings and extra data, JSON."
+        readonly=True,
+        help="The vital readings and extra data, JSON.",
+        groups=VITALS_READERS,
     )
-    raw = fields.Text("Raw frame", readonly=True)
+    raw = fields.Text("Raw frame", readonly=True, groups=VITALS_READERS)
     source = fields.Selection(
         [("device", "Device"), ("server", "Server")], default="device", readonly=True
     )
@@ -439,7 +449,7 @@ class CareDeviceEvent(models.Model):
             },
             when,
         )
-        event.source = "server"
+        event.sudo().source = "server"
         event._process_safely()
         return event
 
@@ -447,8 +457,15 @@ class CareDeviceEvent(models.Model):
     # Processing
     # ------------------------------------------------------------------
     def _process_safely(self):
-        """Process each event in a savepoint; a failure is kept, not raised."""
-        for event in self:
+        """Process each event in a savepoint; a failure is kept, not raised.
+
+        Runs as superuser (the intake has no user; ``action_retry`` checks
+        its caller first). An event that fails its last attempt -- a critical
+        one (SOS, fall...) its first -- is handed to the desk as an urgent
+        ticket: an alarm always reaches a person.
+        """
+        failed = self.browse()
+        for event in self.sudo():
             try:
                 with self.env.cr.savepoint():
                     event._process()
@@ -466,6 +483,36 @@ class CareDeviceEvent(models.Model):
                         "attempts": event.attempts + 1,
                     }
                 )
+                # a critical alarm reaches the desk at once; the others
+                # after their last try
+                if event.attempts >= MAX_ATTEMPTS or (
+                    event.attempts == 1 and PRIORITY.get(event.code) == 1
+                ):
+                    failed |= event
+        failed._hand_over_failed()
+
+    def _hand_over_failed(self):
+        """Events that failed their last attempt: an urgent ticket each on the
+        emergency desk, saying which event could not be processed."""
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        for event in self.sudo():
+            try:
+                with self.env.cr.savepoint():
+                    Ticket._care_failed_event_ticket(event)
+            except (pgerrors.SerializationFailure, pgerrors.DeadlockDetected):
+                raise
+            except Exception:
+                _logger.exception(
+                    "care device event %s (%s) failed and could not be handed "
+                    "to the desk",
+                    event.id,
+                    event.code,
+                )
+
+    def _vitals(self):
+        """The readings the event carries (any code may carry some)."""
+        self.ensure_one()
+        return json.loads(self.sudo().payload or "{}").get("vitals") or {}
 
     def _process(self):
         self.ensure_one()
@@ -479,18 +526,23 @@ class CareDeviceEvent(models.Model):
         klass = PRIORITY.get(self.code, 0)
         if self.code == "geofence_exit" and self.elder_id.sudo().has_dementia:
             klass = 1
-        if not klass:
-            return
-        Ticket._care_alarm_ticket(
-            self.elder_id,
-            self.code,
-            TICKET_PRIORITY[klass],
-            event=self,
-            device=self.device_id,
-        )
+        if klass:
+            Ticket._care_alarm_ticket(
+                self.elder_id,
+                self.code,
+                TICKET_PRIORITY[klass],
+                event=self,
+                device=self.device_id,
+            )
+        # readings sent inside another event (a watch's SOS with its heart
+        # rate, a heartbeat with SpO2) are checked like a vitals event; a
+        # device bound to nobody has nobody to file them to: its alarm is
+        # what counts, the readings stay on the event
+        if self._vitals() and self.elder_id:
+            self._process_vitals()
 
     def _process_vitals(self):
-        values = json.loads(self.payload or "{}").get("vitals") or {}
+        values = self._vitals()
         if not self.elder_id:
             raise UserError(
                 self.env._(
@@ -525,22 +577,48 @@ class CareDeviceEvent(models.Model):
             ticket.message_post(body=self.env._("The device is back online."))
 
     @api.model
-    def _cron_retry(self, limit=500):
-        """Process again the events whose processing failed (up to 10 tries)."""
-        events = self.search(
-            [
-                ("state", "in", ("received", "error")),
-                ("attempts", "<", 10),
-                ("received_at", "<", fields.Datetime.now() - timedelta(seconds=30)),
-            ],
-            limit=limit,
-            order="id",
-        )
-        events._process_safely()
-        return events
+    def _cron_retry(self, limit=500, max_batches=20):
+        """Process again the events whose processing failed (up to
+        ``MAX_ATTEMPTS`` tries), selected by state whatever their age: a cron
+        that missed a day catches up, batch after batch. One event failing
+        does not stop the others (a savepoint each); its last failure is
+        handed to the desk. Returns the events tried."""
+        domain = [
+            ("state", "in", ("received", "error")),
+            ("attempts", "<", MAX_ATTEMPTS),
+            ("received_at", "<", fields.Datetime.now() - timedelta(seconds=30)),
+        ]
+        Event = self.sudo()
+        tried = Event.browse()
+        last_id = 0
+        for _batch in range(max_batches):
+            events = Event.search(
+                [*domain, ("id", ">", last_id)], limit=limit, order="id"
+            )
+            if not events:
+                break
+            events._process_safely()
+            tried |= events
+            last_id = events[-1].id
+        failed = tried.filtered(lambda e: e.state == "error")
+        if failed:
+            _logger.warning(
+                "care device events: %s of %s could not be processed again "
+                "(ids %s); they stay in error for the next run",
+                len(failed),
+                len(tried),
+                failed.ids[:50],
+            )
+        return tried
 
     def action_retry(self):
+        if not self.env.user.has_group("care_devices.group_care_device_admin"):
+            raise AccessError(
+                self.env._("Only device administrators may process events again.")
+            )
+        self.check_access("read")
         self.filtered(lambda e: e.state != "processed")._process_safely()
+        return True
 
     # ------------------------------------------------------------------
     # XML-RPC intake for gateway users

@@ -23,6 +23,7 @@ SEVERITY = [("warning", "Warning"), ("critical", "Critical")]
 
 class CareVitalReading(models.Model):
     _name = "care.vital.reading"
+    _inherit = ["care.guard.mixin"]
     _description = "Vital-sign Reading"
     _order = "measured_at desc, id desc"
     _check_company_auto = True
@@ -48,6 +49,9 @@ class CareVitalReading(models.Model):
     breach = fields.Char("Out of range", readonly=True)
     ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
 
+    # the evaluation and the alert it raised: set by _check_thresholds only
+    _care_protected_fields = ("severity", "breach", "ticket_id", "event_id")
+
     def init(self):
         self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS care_vital_reading_elder_time "
@@ -66,37 +70,48 @@ class CareVitalReading(models.Model):
     def _check_thresholds(self):
         """Set severity and breach; open an alert ticket and tell the doctor."""
         Ticket = self.env["helpdesk.ticket"]
-        for reading in self:
+        for reading in self.sudo():
             severity, breaches = reading._evaluate()
             if not severity:
                 continue
             reading.write({"severity": severity, "breach": "; ".join(breaches)})
+            # the values go to the ticket's medical card only: the ticket's
+            # name, description and chatter say that there is an alert
             ticket = Ticket._care_alarm_ticket(
                 reading.elder_id,
                 "vital_abnormal",
                 "3" if severity == "critical" else "2",
                 event=reading.event_id,
                 device=reading.device_id,
-                detail=reading.breach,
+                medical_detail=reading.breach,
             )
             reading.ticket_id = ticket
             reading._notify_doctor()
 
     def _notify_doctor(self):
-        """Tell the elder's family doctor (a contact, maybe a user) of a breach."""
+        """Tell the elder's family doctor (a contact, maybe a user) of a breach.
+
+        The elder's chatter is read by every role that reads the elder
+        (dispatchers, finance...): it only says that an alert was raised and
+        where to look. The readings stay on the reading and on the ticket's
+        medical card, which only the medical groups read.
+        """
         self.ensure_one()
         elder = self.elder_id.sudo()
         doctor = elder.doctor_id
         body = _(
-            "Vital-sign alert for %(elder)s: %(breach)s (measured %(date)s).",
+            "A vital-sign alert was raised for %(elder)s (measured %(date)s): "
+            "see alarm %(ticket)s.",
             elder=elder.display_name,
-            breach=self.breach,
             date=fields.Datetime.to_string(self.measured_at),
+            ticket=self.ticket_id.number or "",
         )
-        if not doctor:
-            elder.message_post(body=body)
-            return
-        elder.message_post(body=body, partner_ids=doctor.ids)
+        elder.message_post(
+            body=body,
+            partner_ids=doctor.ids,
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )
         user = doctor.user_ids[:1]
         if user and self.ticket_id:
             # a follower reads the ticket (helpdesk_mgmt's rule for internal users)

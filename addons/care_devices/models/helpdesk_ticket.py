@@ -1,13 +1,27 @@
-import zlib
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2 import errors as pgerrors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from odoo.addons.elder_crm.models.care_elder import MEDICAL_GROUPS
 
 from .care_device import map_url
 from .care_device_event import EVENT_CODES, PRIORITY, TICKET_PRIORITY
+from .care_elder import DOCTOR
+
+_logger = logging.getLogger(__name__)
+
+EMERGENCY = "elder_crm.group_care_emergency"
+# who reads the medical part of the elder card (elder_crm's USAGE table:
+# reception, emergency desk, care manager -- and the family doctor)
+CARD_MEDICAL_GROUPS = f"{MEDICAL_GROUPS},{DOCTOR}"
+# who reads vital readings (the model's own access: desk, doctor, manager)
+VITALS_GROUPS = f"{EMERGENCY},{DOCTOR}"
 
 OUTCOMES = [
     ("false_alarm", "False alarm"),
@@ -24,13 +38,21 @@ ACK_SECONDS_DEFAULT = 60
 
 
 class HelpdeskTicket(models.Model):
-    _inherit = "helpdesk.ticket"
+    _name = "helpdesk.ticket"
+    _inherit = ["helpdesk.ticket", "care.guard.mixin"]
 
     care_elder_id = fields.Many2one(
         "care.elder", "Elder", index="btree_not_null", tracking=True
     )
     care_device_id = fields.Many2one("care.device", "Device", index="btree_not_null")
-    care_event_ids = fields.One2many("care.device.event", "ticket_id", "Device events")
+    # x2many of models not every reader of a ticket may read (a dispatcher
+    # or finance follower): restricted like those models
+    care_event_ids = fields.One2many(
+        "care.device.event",
+        "ticket_id",
+        "Device events",
+        groups="care_devices.group_care_device_admin,elder_crm.group_care_emergency",
+    )
     care_alarm_kind = fields.Selection(
         EVENT_CODES, "Alarm", index="btree_not_null", readonly=True
     )
@@ -54,11 +76,44 @@ class HelpdeskTicket(models.Model):
     )
     care_escalated = fields.Boolean("Escalated", readonly=True)
     care_action_ids = fields.One2many(
-        "care.alarm.action", "ticket_id", "Handling trail"
+        "care.alarm.action", "ticket_id", "Handling trail", groups=EMERGENCY
     )
     care_outcome = fields.Selection(OUTCOMES, "Outcome", tracking=True)
+    # the elder card as it was when the alarm came in: what anybody who reads
+    # the ticket may read (a dispatcher who handed the call over follows it)
     care_card = fields.Html("Elder card", readonly=True, sanitize=True)
+    # its medical part (conditions, allergies, medications, doctor, hospital,
+    # the vital-sign breach): medical readers only, never in the chatter
+    care_card_medical = fields.Html(
+        "Medical card", readonly=True, sanitize=True, groups=CARD_MEDICAL_GROUPS
+    )
+    care_vital_reading_ids = fields.One2many(
+        "care.vital.reading", "ticket_id", "Vital-sign readings", groups=VITALS_GROUPS
+    )
     care_map_url = fields.Char("Last position", readonly=True)
+
+    # written by the alarm pipeline and the desk's actions only: the answer
+    # times and the trail the desk is measured on
+    _CARE_ALARM_FIELDS = (
+        "care_alarm_kind",
+        "care_alarm_count",
+        "care_alarm_time",
+        "care_last_alarm_time",
+        "care_ack_user_id",
+        "care_ack_date",
+        "care_time_to_ack",
+        "care_ack_60",
+        "care_ack_180",
+        "care_time_to_close",
+        "care_escalated",
+        "care_card",
+        "care_card_medical",
+        "care_map_url",
+    )
+
+    @api.model
+    def _care_guarded_fields(self):
+        return super()._care_guarded_fields() | set(self._CARE_ALARM_FIELDS)
 
     def _compute_care_elapsed(self):
         now = fields.Datetime.now()
@@ -104,26 +159,31 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _care_alarm_ticket(
-        self, elder, kind, priority, event=None, device=None, detail=None
+        self,
+        elder,
+        kind,
+        priority,
+        event=None,
+        device=None,
+        detail=None,
+        medical_detail=None,
     ):
         """The emergency ticket of an alarm: an open one of the same kind is
         joined (within the merge window for critical alarms, for the whole
         episode for the others), otherwise a new one is opened.
 
-        A transaction-level advisory lock per (elder or device, kind) makes
-        two simultaneous alarms of one elder join one ticket.
+        ``detail`` is text for everybody who reads the ticket (a caller's
+        words); ``medical_detail`` (a vital-sign breach) goes to the medical
+        card only, never to the description or the chatter.
+
+        Two simultaneous alarms of one elder join one ticket: see
+        ``_care_lock_subject``.
         """
         now = fields.Datetime.now()
         subject = elder or device
         # the desk reads the ticket, not the device that posted the event
         self = self.with_context(lang=self._care_desk_lang(subject.company_id))
-        self.env.cr.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)",
-            [
-                zlib.crc32(f"care_alarm:{subject._name}:{kind}".encode()) & 0x7FFFFFFF,
-                subject.id,
-            ],
-        )
+        self._care_lock_subject(subject)
         Ticket = self.sudo()
         domain = [
             ("care_alarm_kind", "=", kind),
@@ -151,8 +211,9 @@ class HelpdeskTicket(models.Model):
                     "care_last_alarm_time": now,
                 }
             )
-            if event:
-                event.ticket_id = ticket
+            if event and not event.ticket_id:
+                # an SOS carrying a bad reading stays on its SOS ticket
+                event.sudo().ticket_id = ticket
             if detail:
                 body = _(
                     "Repeated alarm (%(count)s in all): %(detail)s.",
@@ -205,10 +266,100 @@ class HelpdeskTicket(models.Model):
             else self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_phone").id,
         }
         vals["care_card"] = self._care_render_card(elder, device, event, detail, url)
+        vals["care_card_medical"] = self._care_render_medical_card(
+            elder, medical_detail
+        )
         vals["description"] = Markup("<p>%s</p>") % (detail or name)
         ticket = Ticket.with_context(mail_create_nolog=True).create(vals)
-        if event:
-            event.ticket_id = ticket
+        if event and not event.ticket_id:
+            event.sudo().ticket_id = ticket
+        return ticket
+
+    @api.model
+    def _care_lock_subject(self, subject):
+        """Serialise the alarms of one elder (or of one unbound device).
+
+        An advisory lock is not enough: Odoo's transactions are REPEATABLE
+        READ, and the request has read the database (its snapshot is taken)
+        before it gets here, so a second alarm that waited for the first one
+        would still not see the ticket the first one committed, and open
+        another. Updating the elder's row instead makes the second
+        transaction wait for the first, then fail to serialise when the first
+        commits; Odoo retries the whole request, which now sees the ticket and
+        joins it.
+        """
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET write_date = write_date WHERE id = %s",
+                SQL.identifier(subject._table),
+                subject.id,
+            ),
+            # the concurrent alarm's serialisation failure is retried by Odoo
+            log_exceptions=False,
+        )
+
+    @api.model
+    def _care_failed_event_ticket(self, event):
+        """An urgent ticket for a device event nobody could process (or a note
+        on the ticket it already has): an alarm must always reach a person."""
+        event = event.sudo()
+        Ticket = self.sudo()
+        kind_label = dict(
+            self.env["care.device.event"]
+            ._fields["code"]
+            ._description_selection(self.env)
+        )[event.code]
+        # a reading's error may quote it: the values stay on the event
+        medical = event.code in ("vitals", "vital_abnormal") or bool(event._vitals())
+        error = "" if medical or not event.error else ": " + event.error[:300]
+        body = _(
+            "Device event %(event)s (%(kind)s from device %(device)s, received "
+            "%(date)s UTC) could not be processed after %(attempts)s attempt(s)%(error)s. "
+            "Check on the elder and handle the alarm by hand.",
+            event=event.id,
+            kind=kind_label,
+            device=event.device_id.serial,
+            date=fields.Datetime.to_string(event.received_at),
+            attempts=event.attempts,
+            error=error,
+        )
+        if event.ticket_id and not event.ticket_id.closed:
+            event.ticket_id.message_post(
+                body=Markup("<strong>%s</strong>") % body,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+            return event.ticket_id
+        elder = event.elder_id or event.device_id.elder_id
+        company = event.company_id
+        now = fields.Datetime.now()
+        ticket = Ticket.with_context(mail_create_nolog=True).create(
+            {
+                "name": _(
+                    "Not processed: %(kind)s, %(who)s",
+                    kind=kind_label,
+                    who=elder.sudo().display_name
+                    if elder
+                    else _("device %s", event.device_id.serial),
+                ),
+                "team_id": self._care_team().id,
+                "company_id": company.id,
+                "priority": "3",
+                "partner_id": elder.sudo().partner_id.id if elder else False,
+                "care_elder_id": elder.id or False,
+                "care_device_id": event.device_id.id,
+                "care_alarm_kind": event.code,
+                "care_alarm_count": 1,
+                "care_ack_60": 0.0,
+                "care_ack_180": 0.0,
+                "user_id": False,
+                "care_alarm_time": now,
+                "care_last_alarm_time": now,
+                "channel_id": self.env.ref("care_devices.helpdesk_channel_device").id,
+                "description": Markup("<p>%s</p>") % body,
+            }
+        )
+        event.ticket_id = ticket
         return ticket
 
     @api.model
@@ -219,7 +370,8 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _care_render_card(self, elder, device, event, detail, url):
-        """The elder card for the desk, as it was when the alarm came in."""
+        """The elder card for the desk, as it was when the alarm came in:
+        what every reader of the ticket may read (no medical row)."""
         # in this method's language (the desk's), not the caller's
         elder, device, event = (
             r.with_env(self.env) if r else r for r in (elder, device, event)
@@ -261,16 +413,42 @@ class HelpdeskTicket(models.Model):
             },
         )
 
+    @api.model
+    def _care_render_medical_card(self, elder, medical_detail=None):
+        """The medical part of the card (stored in a field only the medical
+        groups read): conditions, allergies, medications, family doctor,
+        designated hospital, and the vital-sign breach that raised the alarm."""
+        if not elder and not medical_detail:
+            return False
+        elder_sudo = elder.with_env(self.env).sudo() if elder else elder
+        return self.env["ir.qweb"]._render(
+            "care_devices.ticket_alarm_card_medical",
+            {"elder": elder_sudo, "medical_detail": medical_detail},
+        )
+
     # ------------------------------------------------------------------
     # Handling trail
     # ------------------------------------------------------------------
     def _care_log(self, action, note=False):
-        self.env["care.alarm.action"].create(
+        # the trail is evidence: written by these actions only (sudo), the
+        # callers having been checked
+        self.env["care.alarm.action"].sudo().create(
             [
-                {"ticket_id": ticket.id, "action": action, "note": note}
+                {
+                    "ticket_id": ticket.id,
+                    "action": action,
+                    "note": note,
+                    "user_id": self.env.uid,
+                }
                 for ticket in self
             ]
         )
+
+    def _care_check_desk(self):
+        """The desk's actions: emergency desk users, on tickets they may write."""
+        if not self.env.su and not self.env.user.has_group(EMERGENCY):
+            raise AccessError(_("Only the emergency desk may handle alarms."))
+        self.check_access("write")
 
     def _care_require_ack(self):
         for ticket in self:
@@ -278,6 +456,7 @@ class HelpdeskTicket(models.Model):
                 raise UserError(_("Acknowledge alarm %s first.", ticket.number))
 
     def action_care_acknowledge(self):
+        self._care_check_desk()
         now = fields.Datetime.now()
         progress = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_in_progress")
         for ticket in self.filtered(lambda t: not t.care_ack_date):
@@ -299,22 +478,30 @@ class HelpdeskTicket(models.Model):
                 and progress in ticket.team_id._get_applicable_stages()
             ):
                 vals["stage_id"] = progress.id
-            ticket.write(vals)
+            # sudo: the answer times are guarded fields; and the desk's work
+            # must not depend on the user having an e-mail address
+            ticket.sudo().write(vals)
             ticket._care_log("ack")
         return True
 
-    def action_care_elder_called(self):
+    def _care_step(self, action):
+        self._care_check_desk()
         self._care_require_ack()
-        self._care_log("elder_called")
+        self._care_log(action)
+        return True
+
+    def action_care_elder_called(self):
+        return self._care_step("elder_called")
 
     def action_care_contacts_called(self):
-        self._care_require_ack()
-        self._care_log("contacts_called")
+        return self._care_step("contacts_called")
 
     def action_care_send_responder(self):
+        self._care_check_desk()
         self._care_require_ack()
         for ticket in self:
-            ticket._care_send_responder()
+            ticket.sudo()._care_send_responder()
+        return True
 
     def _care_send_responder(self):
         """Send someone to the elder. Hook: a service-order module overrides it
@@ -325,15 +512,14 @@ class HelpdeskTicket(models.Model):
         return False
 
     def action_care_call_120(self):
-        self._care_require_ack()
-        self._care_log("ambulance")
+        return self._care_step("ambulance")
 
     def action_care_call_110(self):
-        self._care_require_ack()
-        self._care_log("police")
+        return self._care_step("police")
 
     def action_care_close(self):
         self.ensure_one()
+        self._care_check_desk()
         self._care_require_ack()
         return {
             "type": "ir.actions.act_window",
@@ -345,11 +531,13 @@ class HelpdeskTicket(models.Model):
         }
 
     def _care_close(self, outcome, note=False):
+        self._care_check_desk()
+        self._care_require_ack()
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         for ticket in self:
             if not outcome:
                 raise UserError(_("Say how the alarm ended before closing it."))
-            ticket.write({"care_outcome": outcome, "stage_id": done.id})
+            ticket.sudo().write({"care_outcome": outcome, "stage_id": done.id})
             ticket._care_log("closed", note)
 
     def write(self, vals):
@@ -359,7 +547,8 @@ class HelpdeskTicket(models.Model):
                 lambda t: t.care_alarm_time and t.closed and not t.care_time_to_close
             ):
                 end = ticket.closed_date or fields.Datetime.now()
-                super(HelpdeskTicket, ticket).write(
+                # a result of the closing, guarded: written as superuser
+                super(HelpdeskTicket, ticket.sudo()).write(
                     {
                         "care_time_to_close": max(
                             (end - ticket.care_alarm_time).total_seconds() / 60.0, 0.0
@@ -372,8 +561,13 @@ class HelpdeskTicket(models.Model):
     # Escalation
     # ------------------------------------------------------------------
     @api.model
-    def _cron_escalate_unacknowledged(self):
-        """Tell the desk lead about critical alarms nobody acknowledged in time."""
+    def _cron_escalate_unacknowledged(self, limit=200):
+        """Tell the desk lead about critical alarms nobody acknowledged in time.
+
+        Selected by state (critical, open, not acknowledged, not escalated
+        yet), whatever their age: a cron that missed its runs catches up. Each
+        ticket is escalated in its own savepoint: one that fails is reported
+        and the others carry on. Returns the escalated tickets."""
         seconds = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -392,7 +586,8 @@ class HelpdeskTicket(models.Model):
                     fields.Datetime.now() - timedelta(seconds=seconds),
                 ),
             ],
-            limit=200,
+            limit=limit,
+            order="care_alarm_time, id",
         )
         activity_type = self.env.ref("care_devices.mail_activity_type_alarm_escalation")
         managers = self.env.ref("elder_crm.group_care_manager").users.filtered(
@@ -400,36 +595,58 @@ class HelpdeskTicket(models.Model):
                 u.active and not u.share and u.id != self.env.ref("base.user_root").id
             )
         )
+        escalated = failed = self.browse()
         for ticket in tickets:
-            leads = (
-                ticket.team_id.user_id
-                or managers.filtered(lambda u, t=ticket: t.company_id in u.company_ids)[
-                    :3
-                ]
+            try:
+                with self.env.cr.savepoint():
+                    ticket._care_escalate(activity_type, managers, seconds)
+                escalated |= ticket
+            except (pgerrors.SerializationFailure, pgerrors.DeadlockDetected):
+                raise
+            except Exception:
+                _logger.exception("care alarm %s could not be escalated", ticket.number)
+                failed |= ticket
+        if failed:
+            _logger.warning(
+                "care alarms: %s of %s unacknowledged alarms could not be "
+                "escalated: %s",
+                len(failed),
+                len(tickets),
+                ", ".join(failed.mapped("number")),
             )
-            body = _(
-                "Alarm %(ticket)s (%(kind)s) has not been acknowledged for %(s)s seconds.",
-                ticket=ticket.number,
-                kind=dict(
-                    self.env["care.device.event"]
-                    ._fields["code"]
-                    ._description_selection(self.env)
-                )[ticket.care_alarm_kind],
-                s=seconds,
+        if len(tickets) == limit and escalated:
+            # more are waiting (a cron that missed its runs): call again
+            self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=1)
+        return escalated
+
+    def _care_escalate(self, activity_type, managers, seconds):
+        ticket = self
+        leads = (
+            ticket.team_id.user_id
+            or managers.filtered(lambda u, t=ticket: t.company_id in u.company_ids)[:3]
+        )
+        body = _(
+            "Alarm %(ticket)s (%(kind)s) has not been acknowledged for %(s)s seconds.",
+            ticket=ticket.number,
+            kind=dict(
+                self.env["care.device.event"]
+                ._fields["code"]
+                ._description_selection(self.env)
+            )[ticket.care_alarm_kind],
+            s=seconds,
+        )
+        for lead in leads:
+            ticket.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=_("Unacknowledged alarm"),
+                note=body,
+                user_id=lead.id,
             )
-            for lead in leads:
-                ticket.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    summary=_("Unacknowledged alarm"),
-                    note=body,
-                    user_id=lead.id,
-                )
-            ticket.message_post(
-                body=Markup("<strong>%s</strong>") % body,
-                partner_ids=leads.partner_id.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            ticket.care_escalated = True
-            ticket._care_log("escalated")
-        return tickets
+        ticket.message_post(
+            body=Markup("<strong>%s</strong>") % body,
+            partner_ids=leads.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        ticket.care_escalated = True
+        ticket._care_log("escalated")

@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_alarm,
     test_device,
+    test_hardening,
     test_http,
     test_intake,
     test_ui,

@@ -33,8 +33,14 @@ class TestAlarmTickets(DevicesCase):
         self.assertIn("张秀英", ticket.name)
         self.assertIn("116.443600,39.921900", ticket.care_map_url)
         card = str(ticket.care_card)
-        for text in ("张秀英", "青霉素过敏", "二甲双胍", "李医生", self.device.serial):
+        for text in ("张秀英", self.device.serial):
             self.assertIn(text, card)
+        # the medical rows are in the medical card, not in the general one
+        medical = str(ticket.care_card_medical)
+        for text in ("青霉素过敏", "二甲双胍", "李医生"):
+            self.assertIn(text, medical)
+            self.assertNotIn(text, card)
+            self.assertNotIn(text, str(ticket.description))
         # emergency contacts in their order: the daughter (sequence 1) first
         self.assertLess(card.index("张丽"), card.index("张建国"))
         self.assertIn("+86 137 0000 3333", card)
@@ -55,7 +61,8 @@ class TestAlarmTickets(DevicesCase):
         ticket = self.alarm_tickets(kind="fall")
         self.assertTrue(ticket.name.startswith("跌倒："), ticket.name)
         self.assertIn("紧急联系人", ticket.care_card)
-        self.assertIn("冠心病", ticket.care_card)
+        self.assertIn("冠心病", ticket.care_card_medical)
+        self.assertIn("疾病", ticket.care_card_medical)
 
     def test_repeated_sos_within_the_window_joins_the_open_ticket(self):
         with freeze_time(T0):

@@ -127,6 +127,42 @@ class TestEventsHttp(HttpCase):
         status, body = self.post(None, raw=json.dumps({"raw": "x" * 2_200_000}))
         self.assertEqual((status, body["error"]), (413, "too_large"))
 
+    def test_413_on_the_content_length_before_reading(self):
+        """A client announcing a huge body is refused before it is read (a
+        raw socket: the body is never sent). 100 MB: above Odoo's own 128 MB
+        cap the framework answers before the route is reached."""
+        import socket
+        from urllib.parse import urlsplit
+
+        url = urlsplit(self.base_url())
+        with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+            sock.sendall(
+                (
+                    f"POST {ROUTE} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                    "Content-Type: application/json\r\n"
+                    f"X-Care-Api-Key: {self.secret}\r\n"
+                    "Content-Length: 100000000\r\nConnection: close\r\n\r\n{"
+                ).encode()
+            )
+            answer = b""
+            while chunk := sock.recv(4096):  # until the server closes
+                answer += chunk
+            answer = answer.decode(errors="replace")
+        self.assertTrue(answer.startswith("HTTP/1.1 413"), answer[:200])
+        self.assertIn("too_large", answer)
+
+    def test_400_for_deeply_nested_json_never_500(self):
+        for depth in (20, 100_000):
+            with self.subTest(depth=depth):
+                status, body = self.post(None, raw="[" * depth + "]" * depth)
+                self.assertEqual((status, body["field"]), (400, "body"), body)
+                self.assertIn("nested", body["message"])
+        # a normal event still nests two levels
+        status, _body = self.post(
+            self.event("location", position={"latitude": 39.9, "longitude": 116.4})
+        )
+        self.assertEqual(status, 200)
+
     def test_batch_answers_each_event(self):
         status, body = self.post(
             [

@@ -85,7 +85,19 @@ class TestVitals(DevicesCase):
             lambda m: self.doctor in m.partner_ids
         )
         self.assertTrue(message)
-        self.assertIn("190", str(message[0].body))
+        # the elder's chatter (read by every role) says there is an alert,
+        # not what it is: the values are on the ticket's medical card
+        self.assertIn(reading.ticket_id.number, str(message[0].body))
+        self.assertNotIn("190", str(message[0].body))
+        self.assertIn("190", str(reading.ticket_id.care_card_medical))
+        for text in (
+            reading.ticket_id.description,
+            reading.ticket_id.name,
+            reading.ticket_id.care_card,
+            *reading.ticket_id.message_ids.mapped("body"),
+            *reading.ticket_id.activity_ids.mapped("note"),
+        ):
+            self.assertNotIn("190", str(text))
         activity = reading.ticket_id.activity_ids.filtered(
             lambda a: a.user_id == doctor_user
         )

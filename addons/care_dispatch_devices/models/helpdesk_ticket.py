@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 class HelpdeskTicket(models.Model):
@@ -9,6 +9,11 @@ class HelpdeskTicket(models.Model):
     care_order_id = fields.Many2one(
         "fsm.order", "Responder order", index="btree_not_null", copy=False
     )
+
+    @api.model
+    def _care_guarded_fields(self):
+        # set by the desk's "send responder" only (care_devices' guard)
+        return super()._care_guarded_fields() | {"care_order_id"}
 
     def _care_send_responder(self):
         """Send someone: an emergency home visit for the elder, dispatched

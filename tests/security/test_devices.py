@@ -1,0 +1,485 @@
+"""Devices and the emergency desk, attacked over the real protocols (issue 14).
+
+Every test prepares its own elder, devices and key as admin (the demo data
+stays as the other tests expect it), attacks over XML-RPC as a demo login or
+over HTTP, and checks as admin that nothing changed.
+"""
+
+import json
+import socket
+import threading
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import fault_is_refusal as _known_refusal
+
+
+def fault_is_refusal(text):
+    """A refusal, not a crash. Odoo 18 answers a UserError / AccessError over
+    XML-RPC with its message only (no class name, which the shared helper
+    looks for); a crash comes with its traceback."""
+    return _known_refusal(text) or "Traceback (most recent call last)" not in text
+
+
+ROUTE = "/care/api/v1/events"
+CONDITION = "冠心病"
+MEDICATION = "阿司匹林肠溶片 100mg qd"
+ALLERGY = "磺胺类药物过敏"
+DOCTOR = "测试家庭医生 郑大夫"
+HOSPITAL = "测试市第三人民医院"
+MEDICAL_WORDS = (CONDITION, MEDICATION, ALLERGY, DOCTOR, HOSPITAL)
+
+
+# ----------------------------------------------------------------------
+# fixtures (this file's own)
+# ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def key(admin):
+    """A gateway key of the admin's company: (record id, secret)."""
+    key_id = admin.call("care.device.api.key", "create", {"name": "sec devices"})
+    action = admin.call("care.device.api.key", "action_generate", [key_id])
+    [wizard] = admin.read("care.api.key.wizard", [action["res_id"]], ["key"])
+    return key_id, wizard["key"]
+
+
+@pytest.fixture(scope="module")
+def medical_refs(admin):
+    condition = admin.call(
+        "care.condition", "search_read", [("name", "=", CONDITION)], ["id"], limit=1
+    )
+    condition_id = (
+        condition[0]["id"]
+        if condition
+        else admin.call("care.condition", "create", {"name": CONDITION})
+    )
+    doctor = admin.call(
+        "res.partner", "create", {"name": DOCTOR, "mobile": "13911112222"}
+    )
+    hospital = admin.call("res.partner", "create", {"name": HOSPITAL})
+    model = admin.call(
+        "care.device.model",
+        "create",
+        {"name": "sec watch", "vendor": "sec", "device_type": "watch"},
+    )
+    return {
+        "condition": condition_id,
+        "doctor": doctor,
+        "hospital": hospital,
+        "model": model,
+    }
+
+
+@pytest.fixture
+def make_elder(admin, medical_refs):
+    """``make_elder(devices=1)``: a new active elder with a medical record
+    and bound devices; returns (elder id, mobile, [device serials])."""
+
+    made = []
+
+    def make(devices=1):
+        tag = uuid.uuid4().hex[:8]
+        mobile = "139" + str(int(tag, 16) % 10**8).zfill(8)
+        elder = admin.call(
+            "care.elder",
+            "create",
+            {
+                "name": f"安全测试老人{tag}",
+                "mobile": mobile,
+                "condition_ids": [(6, 0, [medical_refs["condition"]])],
+                "medications": MEDICATION,
+                "allergies": ALLERGY,
+                "doctor_id": medical_refs["doctor"],
+                "hospital_id": medical_refs["hospital"],
+            },
+        )
+        admin.call("care.elder", "action_activate", [elder])
+        serials = [f"SEC-{tag}-{n}" for n in range(devices)]
+        device_ids = admin.call(
+            "care.device",
+            "create",
+            [{"serial": s, "model_id": medical_refs["model"]} for s in serials],
+        )
+        admin.call(
+            "care.device.binding",
+            "create",
+            [{"device_id": d, "elder_id": elder} for d in device_ids],
+        )
+        made.extend(device_ids)
+        return elder, mobile, serials
+
+    yield make
+    # retire the devices: other tests (the gateway simulator) take every bound
+    # device of the database as theirs
+    if made:
+        admin.call("care.device", "action_retire", made)
+
+
+@pytest.fixture
+def post(http, key):
+    """``post(body, secret=None)``: POST to the events API with the key."""
+
+    def send(body, secret=None, raw=None):
+        headers = {
+            "Content-Type": "application/json",
+            "X-Care-Api-Key": secret or key[1],
+        }
+        data = raw if raw is not None else json.dumps(body).encode()
+        return http("POST", ROUTE, data, headers)
+
+    return send
+
+
+def event(serial, code="sos", **data):
+    data.setdefault("event_uid", f"sec-{uuid.uuid4().hex}")
+    return {"device_id": serial, "code": code, **data}
+
+
+def tickets_of(admin, elder, kind="sos"):
+    return admin.call(
+        "helpdesk.ticket",
+        "search",
+        [("care_elder_id", "=", elder), ("care_alarm_kind", "=", kind)],
+    )
+
+
+def assert_no_medical_word(text, who):
+    for word in MEDICAL_WORDS:
+        assert word not in text, f"{who} reads {word!r}"
+
+
+def subscribe(admin, ticket, login, role):
+    partner = role(login).read("res.users", [role(login).uid], ["partner_id"])
+    admin.call(
+        "helpdesk.ticket",
+        "message_subscribe",
+        [ticket],
+        partner_ids=[partner[0]["partner_id"][0]],
+    )
+
+
+# ----------------------------------------------------------------------
+# 7, 8: medical data on tickets and in the chatter
+# ----------------------------------------------------------------------
+def test_non_medical_followers_read_no_medical_word_of_an_alarm(
+    admin, role, post, make_elder
+):
+    elder, _mobile, [serial] = make_elder()
+    answer = post(event(serial))
+    assert answer.status == 202, answer.body
+    [ticket] = tickets_of(admin, elder)
+    medical = admin.read("helpdesk.ticket", [ticket], ["care_card_medical"])[0]
+    for word in MEDICAL_WORDS:
+        assert word in medical["care_card_medical"], "the desk reads it all"
+
+    # reception does not follow it: it reads no ticket at all
+    assert not role("reception").call(
+        "helpdesk.ticket", "search", [("id", "=", ticket)]
+    )
+    for login in ("dispatcher", "finance"):
+        subscribe(admin, ticket, login, role)
+        caller = role(login)
+        assert caller.call("helpdesk.ticket", "search", [("id", "=", ticket)]) == [
+            ticket
+        ], f"{login} follows the ticket and reads it"
+        values = caller.read("helpdesk.ticket", [ticket])[0]
+        assert "care_card_medical" not in values
+        messages = caller.call(
+            "mail.message",
+            "search_read",
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket)],
+            ["body"],
+        )
+        assert_no_medical_word(
+            json.dumps([values, messages], ensure_ascii=False), login
+        )
+        for field in ("care_card_medical", "care_vital_reading_ids"):
+            text = caller.refused("helpdesk.ticket", "read", [ticket], [field])
+            assert fault_is_refusal(text), text
+    # the family doctor and reception, as followers, read it (medical groups)
+    for login in ("doctor", "reception"):
+        subscribe(admin, ticket, login, role)
+        values = role(login).read("helpdesk.ticket", [ticket], ["care_card_medical"])
+        assert MEDICATION in values[0]["care_card_medical"], login
+
+
+def test_dispatcher_who_hands_over_a_call_reads_no_medical_word(
+    admin, role, make_elder
+):
+    elder, mobile, _serials = make_elder(devices=0)
+    dispatcher = role("dispatcher")
+    pop = dispatcher.call("care.call", "cti_incoming", mobile)
+    call_id = pop["call_id"]
+    dispatcher.call("care.call", "write", [call_id], {"summary": "老人说胸口疼"})
+    dispatcher.call("care.call", "action_emergency", [call_id])
+    [ticket] = tickets_of(admin, elder, "phone")
+    followers = admin.read("helpdesk.ticket", [ticket], ["message_partner_ids"])[0]
+    me = dispatcher.read("res.users", [dispatcher.uid], ["partner_id"])[0]
+    assert me["partner_id"][0] in followers["message_partner_ids"], "a follower"
+    values = dispatcher.read("helpdesk.ticket", [ticket])[0]
+    assert "老人说胸口疼" in values["care_card"], "the caller's words, not medical"
+    messages = dispatcher.call(
+        "mail.message",
+        "search_read",
+        [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket)],
+        ["body"],
+    )
+    assert_no_medical_word(
+        json.dumps([values, messages], ensure_ascii=False), "dispatcher"
+    )
+    text = dispatcher.refused(
+        "helpdesk.ticket", "read", [ticket], ["care_card_medical"]
+    )
+    assert fault_is_refusal(text), text
+
+
+def test_vital_alert_is_not_told_in_the_elder_chatter(admin, role, post, make_elder):
+    elder, _mobile, [serial] = make_elder()
+    answer = post(event(serial, "vitals", vitals={"systolic": 197, "diastolic": 121}))
+    assert answer.status == 202, answer.body
+    [ticket] = tickets_of(admin, elder, "vital_abnormal")
+    for login in ("dispatcher", "finance", "reception"):
+        caller = role(login)
+        messages = caller.call(
+            "mail.message",
+            "search_read",
+            [("model", "=", "care.elder"), ("res_id", "=", elder)],
+            ["body"],
+        )
+        text = json.dumps(messages, ensure_ascii=False)
+        assert "alert" in text or "警" in text, f"{login} sees there is an alert"
+        assert "197" not in text and "121" not in text, f"{login} reads the values"
+    # the desk reads them on the ticket's medical card
+    card = admin.read("helpdesk.ticket", [ticket], ["care_card_medical", "description"])
+    assert "197" in card[0]["care_card_medical"]
+    assert "197" not in (card[0]["description"] or "")
+
+
+# ----------------------------------------------------------------------
+# 10: readings inside other events
+# ----------------------------------------------------------------------
+def test_readings_inside_an_sos_are_checked(admin, post, make_elder):
+    elder, _mobile, [serial] = make_elder()
+    answer = post(event(serial, "sos", vitals={"heart_rate": 188}))
+    assert answer.status == 202, answer.body
+    readings = admin.call(
+        "care.vital.reading",
+        "search_read",
+        [("event_id", "=", answer.json()["event_id"])],
+        ["heart_rate", "severity", "ticket_id"],
+    )
+    assert [r["heart_rate"] for r in readings] == [188]
+    assert readings[0]["severity"] and readings[0]["ticket_id"], readings
+    assert tickets_of(admin, elder, "vital_abnormal")
+    # and an impossible one is refused, nothing stored
+    uid = f"sec-{uuid.uuid4().hex}"
+    answer = post(event(serial, "fall", event_uid=uid, vitals={"heart_rate": 900}))
+    assert answer.status == 400 and answer.json()["field"] == "vitals.heart_rate"
+    assert not admin.call("care.device.event", "search", [("uid", "=", uid)])
+
+
+# ----------------------------------------------------------------------
+# 12: the events API's input
+# ----------------------------------------------------------------------
+def test_oversized_body_is_413_before_it_is_read(odoo_server, post, key):
+    """100 MB announced, one byte sent: answered at once, the body unread
+    (the connection would hang until the timeout if the server waited for it;
+    above 128 MB Odoo itself refuses before the route)."""
+    url = urlsplit(odoo_server.url)
+    with socket.create_connection((url.hostname, url.port), timeout=20) as sock:
+        sock.sendall(
+            (
+                f"POST {ROUTE} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                f"Content-Type: application/json\r\nX-Care-Api-Key: {key[1]}\r\n"
+                "Content-Length: 100000000\r\nConnection: close\r\n\r\n["
+            ).encode()
+        )
+        head = b""
+        while chunk := sock.recv(4096):  # until the server closes
+            head += chunk
+        head = head.decode(errors="replace")
+    assert head.startswith("HTTP/1.1 413"), head[:300]
+    assert '"too_large"' in head, head[:600]
+    # and a body really over 2 MB
+    answer = post(None, raw=json.dumps({"raw": "x" * 2_200_000}).encode())
+    assert answer.status == 413 and answer.json()["error"] == "too_large"
+
+
+@pytest.mark.parametrize("depth", [50, 200_000])
+def test_deeply_nested_json_is_400_never_500(post, depth):
+    answer = post(None, raw=("[" * depth + "]" * depth).encode())
+    assert answer.status == 400, answer.body[:300]
+    assert answer.json()["field"] == "body"
+    answer = post(None, raw=('{"a":' * depth + "1" + "}" * depth).encode())
+    assert answer.status == 400, answer.body[:300]
+
+
+def test_late_location_frame_does_not_overwrite_a_newer_position(
+    admin, post, make_elder
+):
+    _elder, _mobile, [serial] = make_elder()
+    newer = {"latitude": 31.2304, "longitude": 121.4737, "accuracy": 8}
+    older = {"latitude": 39.9042, "longitude": 116.4074, "accuracy": 8}
+    frame = {"device_id": serial, "code": "location"}
+    answer = post(dict(frame, position=newer, device_time="2026-11-20T10:00:00+08:00"))
+    assert answer.status == 200, answer.body
+    for late in ("2026-11-20T09:00:00+08:00", "2026-11-20T10:00:00+08:00"):
+        answer = post(dict(frame, position=older, device_time=late))
+        assert answer.status == 200, answer.body
+    [device] = admin.call(
+        "care.device",
+        "search_read",
+        [("serial", "=", serial)],
+        ["last_latitude", "last_longitude", "last_position_date"],
+    )
+    assert (device["last_latitude"], device["last_longitude"]) == (31.2304, 121.4737)
+    assert device["last_position_date"] == "2026-11-20 02:00:00"
+
+
+# ----------------------------------------------------------------------
+# 14: revoked keys
+# ----------------------------------------------------------------------
+def test_revoked_key_stays_revoked(admin, role, post, make_elder):
+    _elder, _mobile, [serial] = make_elder()
+    devices = role("devices")
+    key_id = devices.call("care.device.api.key", "create", {"name": "sec revoked"})
+    action = devices.call("care.device.api.key", "action_generate", [key_id])
+    [shown] = devices.read("care.api.key.wizard", [action["res_id"]], ["key"])
+    secret = shown["key"]
+    assert secret.startswith("cdk_")
+    # the plaintext is gone once shown
+    [again] = devices.read("care.api.key.wizard", [action["res_id"]], ["key"])
+    assert not again["key"]
+    heartbeat = {"device_id": serial, "code": "heartbeat"}
+    assert post(heartbeat, secret=secret).status == 200
+    devices.call("care.device.api.key", "action_revoke", [key_id])
+    assert post(heartbeat, secret=secret).status == 403
+
+    for caller in (devices, admin):
+        for method, args, kwargs in (
+            ("write", [[key_id], {"active": True}], {}),
+            ("write", [[key_id], {"revoked_date": False}], {}),
+            ("write", [[key_id], {"active": True, "revoked_date": False}], {}),
+            ("action_unarchive", [[key_id]], {}),
+            ("toggle_active", [[key_id]], {}),
+            ("action_generate", [[key_id]], {}),
+        ):
+            text = caller.refused("care.device.api.key", method, *args, **kwargs)
+            assert fault_is_refusal(text), f"{caller.login} {method}: {text}"
+    [after] = admin.call(
+        "care.device.api.key",
+        "search_read",
+        [("id", "=", key_id), ("active", "in", (True, False))],
+        ["active", "revoked_date"],
+    )
+    assert not after["active"] and after["revoked_date"]
+    answer = post(heartbeat, secret=secret)
+    assert answer.status == 403 and answer.json()["error"] == "forbidden"
+    # other roles may not touch keys at all
+    for login in ("emergency", "dispatcher"):
+        text = role(login).refused("care.device.api.key", "action_revoke", [key_id])
+        assert fault_is_refusal(text), text
+
+
+# ----------------------------------------------------------------------
+# 17 and 23: the desk's path as demo `emergency`, and its guarded results
+# ----------------------------------------------------------------------
+def test_emergency_handles_an_alarm_end_to_end_and_cannot_forge_its_times(
+    admin, role, post, make_elder
+):
+    elder, _mobile, [serial] = make_elder()
+    answer = post(event(serial, "fall"))
+    assert answer.status == 202, answer.body
+    [ticket] = tickets_of(admin, elder, "fall")
+    desk = role("emergency")
+    forged = "2020-01-01 00:00:00"
+    for vals in (
+        {"care_ack_date": forged},
+        {"care_time_to_ack": 1.0, "care_ack_60": 100.0},
+        {"care_alarm_time": forged},
+        {"care_card_medical": "<p>x</p>"},
+        {"care_escalated": True},
+    ):
+        text = desk.refused("helpdesk.ticket", "write", [ticket], vals)
+        assert fault_is_refusal(text), text
+    text = desk.refused(
+        "care.alarm.action", "create", {"ticket_id": ticket, "action": "ack"}
+    )
+    assert fault_is_refusal(text), text
+    # the dispatcher (a follower) may not acknowledge it
+    subscribe(admin, ticket, "dispatcher", role)
+    text = role("dispatcher").refused(
+        "helpdesk.ticket", "action_care_acknowledge", [ticket]
+    )
+    assert fault_is_refusal(text), text
+    assert not admin.read("helpdesk.ticket", [ticket], ["care_ack_date"])[0][
+        "care_ack_date"
+    ]
+
+    desk.call("helpdesk.ticket", "action_care_acknowledge", [ticket])
+    desk.call("helpdesk.ticket", "action_care_elder_called", [ticket])
+    action = desk.call("helpdesk.ticket", "action_care_close", [ticket])
+    wizard = desk.call(
+        "care.alarm.close.wizard",
+        "create",
+        {"ticket_id": ticket, "outcome": "false_alarm"},
+        context=action["context"],
+    )
+    desk.call("care.alarm.close.wizard", "action_confirm", [wizard])
+    [done] = admin.read(
+        "helpdesk.ticket",
+        [ticket],
+        ["closed", "care_outcome", "care_ack_user_id", "care_ack_date"],
+    )
+    assert done["closed"] and done["care_outcome"] == "false_alarm"
+    assert done["care_ack_user_id"][0] == desk.uid
+    trail = admin.call(
+        "care.alarm.action",
+        "search_read",
+        [("ticket_id", "=", ticket)],
+        ["action", "user_id"],
+        order="id",
+    )
+    assert [t["action"] for t in trail] == ["ack", "elder_called", "closed"]
+    assert {t["user_id"][0] for t in trail} == {desk.uid}
+    # the device's pipeline fields are not the device admin's to write either
+    [device] = admin.call("care.device", "search", [("serial", "=", serial)])
+    for vals in ({"battery": 100}, {"last_seen": forged}, {"offline": True}):
+        text = role("devices").refused("care.device", "write", [device], vals)
+        assert fault_is_refusal(text), text
+
+
+# ----------------------------------------------------------------------
+# 21: simultaneous alarms of one elder join one ticket
+# ----------------------------------------------------------------------
+def test_simultaneous_alarms_of_one_elder_from_two_devices_join_one_ticket(
+    admin, post, make_elder
+):
+    rounds = 20
+    elders = [make_elder(devices=2) for _round in range(rounds)]
+    split = []
+    for elder, _mobile, serials in elders:
+        barrier = threading.Barrier(len(serials))
+        answers = {}
+
+        def press(serial, barrier=barrier, answers=answers):
+            body = event(serial, "sos")
+            barrier.wait()
+            answers[serial] = post(body)
+
+        threads = [threading.Thread(target=press, args=(s,)) for s in serials]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        statuses = sorted(a.status for a in answers.values())
+        assert statuses == [202, 202], [a.body for a in answers.values()]
+        numbers = {a.json()["ticket"] for a in answers.values()}
+        tickets = tickets_of(admin, elder)
+        if len(tickets) != 1 or len(numbers) != 1:
+            split.append((elder, tickets, numbers))
+        else:
+            [count] = admin.read("helpdesk.ticket", tickets, ["care_alarm_count"])
+            assert count["care_alarm_count"] == 2
+    assert not split, f"{len(split)} of {rounds} rounds opened two tickets: {split}"
