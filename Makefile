@@ -4,9 +4,18 @@
 #   make test           install every addon in a throwaway database, check the
 #                       install log, run all tests (pytest-odoo + tests/)
 #   make test ADDONS=elder_crm   one addon (and its dependencies) and its tests
+#   make lint           ruff and OCA's pylint-odoo checks (requirements-dev.txt)
 #   make setup          prepare Python, PostgreSQL and config/local.conf only
 #   make bench          a benchmark (BENCH=lookup|reception|dispatch|devices|all)
 #                       in its own database (care_bench, care_bench_<name>)
+#   make run PROD=1     make run in production mode (workers, websocket on
+#                       GEVENT_PORT 8072, proxy_mode, limits; docs/deploy.md)
+#   make backup         dump DB and its filestore into one timestamped archive
+#                       in BACKUP_DIR (default var/backups)
+#   make restore FILE=archive.zip   restore it (into DB; FORCE=1 replaces an
+#                       existing database, COPY=1, NEUTRALIZE=1)
+#   make upgrade        back up DB, upgrade the suite's addons installed in it
+#                       and check the log (BACKUP=0 skips the backup)
 #   make stop           stop the project-local PostgreSQL
 #   make db-drop        drop make run's database (DB) and its filestore
 #   make db-drop-tests  drop test databases kept by KEEP_DB=1
@@ -19,7 +28,7 @@
 SHELL := /bin/bash
 export DB ?= elder_care
 
-.PHONY: help run test setup bench stop db-drop db-drop-tests clean distclean
+.PHONY: help run test lint setup bench backup restore upgrade stop db-drop db-drop-tests clean distclean
 
 help:
 	@sed -n 's/^#  //p' Makefile
@@ -30,11 +39,23 @@ run:
 test:
 	@scripts/test.sh
 
+lint:
+	@scripts/lint.sh
+
 setup:
 	@scripts/setup.sh
 
 bench:
 	@scripts/bench.sh
+
+backup:
+	@scripts/backup.sh
+
+restore:
+	@scripts/restore.sh "$(FILE)"
+
+upgrade:
+	@scripts/upgrade.sh
 
 stop:
 	@scripts/pg.sh stop

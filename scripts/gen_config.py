@@ -4,8 +4,18 @@
 Run with the interpreter that runs Odoo, with the PG* variables of
 .state/pg.env in the environment. Keeps the generated admin_passwd and any
 option added to local.conf by hand; everything else is recomputed.
+
+``gen_config.py --production [--output FILE]`` writes the production
+configuration instead (config/production.conf.template, by default to
+.state/production.conf, which `make run PROD=1` starts): workers sized from
+the CPUs and memory (or WORKERS), MAX_CRON_THREADS (default 2), DB (the one
+database served, default elder_care), HTTP_PORT / GEVENT_PORT (8069 / 8072),
+LOGFILE (default var/log/odoo-production.log), and a random master password
+stored as a pbkdf2-sha512 hash; its plain text goes to
+.state/master_password (mode 600) and is printed once.
 """
 
+import argparse
 import configparser
 import os
 import secrets
@@ -15,6 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "config" / "odoo.conf.template"
 OUTPUT = ROOT / "config" / "local.conf"
+PROD_TEMPLATE = ROOT / "config" / "production.conf.template"
+PROD_OUTPUT = ROOT / ".state" / "production.conf"
+MASTER_PASSWORD = ROOT / ".state" / "master_password"
+# average memory of an HTTP worker (Odoo's deployment guide: 80 % light
+# requests of ~150 MB, 20 % heavy ones of ~1 GB)
+WORKER_MEMORY = 300 * 1024 * 1024
 
 
 def is_addons_dir(path):
@@ -50,8 +66,54 @@ def read(path):
     return parser
 
 
-def main():
-    old = read(OUTPUT)
+def workers():
+    """2 * CPUs + 1 HTTP workers, as many as 80 % of the memory holds."""
+    if os.environ.get("WORKERS"):
+        return int(os.environ["WORKERS"])
+    cpus = (
+        len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else os.cpu_count()
+    )
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        memory = 0
+    by_memory = int(memory * 0.8 // WORKER_MEMORY) if memory else 2 * cpus + 1
+    return max(2, min(2 * cpus + 1, by_memory))
+
+
+def master_password_hash(old_hash):
+    """The kept hash, or the hash of a new random password (printed once)."""
+    if old_hash and old_hash.startswith("$pbkdf2-sha512$"):
+        return old_hash
+    from passlib.context import CryptContext
+
+    password = secrets.token_urlsafe(32)
+    MASTER_PASSWORD.parent.mkdir(exist_ok=True)
+    MASTER_PASSWORD.write_text(password + "\n", encoding="utf-8")
+    MASTER_PASSWORD.chmod(0o600)
+    print(
+        f"==> new master password (kept in {MASTER_PASSWORD.relative_to(ROOT)}): {password}",
+        file=sys.stderr,
+    )
+    # Odoo's own scheme for admin_passwd (odoo.tools.config.crypt_context)
+    return CryptContext(["pbkdf2_sha512"], pbkdf2_sha512__rounds=600_000).hash(password)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--production", action="store_true")
+    parser.add_argument("--output", type=Path)
+    args = parser.parse_args(argv)
+    if args.production:
+        write(PROD_TEMPLATE, args.output or PROD_OUTPUT, production=True)
+    else:
+        write(TEMPLATE, args.output or OUTPUT)
+
+
+def write(template, output, production=False):
+    old = read(output)
     old_opts = old["options"] if old.has_section("options") else {}
     values = {
         "ADMIN_PASSWD": old_opts.get("admin_passwd") or secrets.token_urlsafe(24),
@@ -62,8 +124,19 @@ def main():
         "ADDONS_PATH": addons_path(),
         "DATA_DIR": str(ROOT / "var" / "data"),
     }
+    if production:
+        values.update(
+            ADMIN_PASSWD=master_password_hash(old_opts.get("admin_passwd")),
+            DB_NAME=os.environ.get("DB") or "elder_care",
+            WORKERS=str(workers()),
+            MAX_CRON_THREADS=os.environ.get("MAX_CRON_THREADS") or "2",
+            HTTP_PORT=os.environ.get("HTTP_PORT") or "8069",
+            GEVENT_PORT=os.environ.get("GEVENT_PORT") or "8072",
+            LOGFILE=os.environ.get("LOGFILE")
+            or str(ROOT / "var" / "log" / "odoo-production.log"),
+        )
     lines = []
-    for line in TEMPLATE.read_text(encoding="utf-8").splitlines(keepends=True):
+    for line in template.read_text(encoding="utf-8").splitlines(keepends=True):
         key = line.split("=", 1)[0].strip()
         if "=" in line and "@" not in line and key in old_opts:
             line = f"{key} = {old_opts[key]}\n"  # a template default changed by hand
@@ -74,12 +147,14 @@ def main():
     managed = read_string(text)
     extra = [(k, v) for k, v in old_opts.items() if k not in managed]
     if extra:
-        text += "\n; kept from the previous local.conf\n"
+        text += f"\n; kept from the previous {output.name}\n"
         text += "".join(f"{k} = {v}\n" for k, v in extra)
-    if not OUTPUT.is_file() or OUTPUT.read_text(encoding="utf-8") != text:
-        OUTPUT.write_text(text, encoding="utf-8")
-        OUTPUT.chmod(0o600)
-        print(f"==> wrote {OUTPUT.relative_to(ROOT)}", file=sys.stderr)
+    if not output.is_file() or output.read_text(encoding="utf-8") != text:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+        output.chmod(0o600)
+        shown = output.relative_to(ROOT) if output.is_relative_to(ROOT) else output
+        print(f"==> wrote {shown}", file=sys.stderr)
 
 
 def read_string(text):

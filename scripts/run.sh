@@ -7,6 +7,17 @@
 #   DB=name            database (default elder_care)
 #   HTTP_PORT=8070     port (default: http_port of config/local.conf, 8069)
 #   ADDONS=a,b         only these addons; EXTRA_ADDONS_PATH as in `make test`
+#   PROD=1             production mode (docs/deploy.md): the server runs with
+#                      .state/production.conf, generated from
+#                      config/production.conf.template (multi-process: HTTP
+#                      workers, cron workers and the gevent process serving
+#                      /websocket on GEVENT_PORT, default 8072; proxy_mode,
+#                      limits, no database manager, log in
+#                      var/log/odoo-production.log). WORKERS=n overrides the
+#                      worker count sized from the CPUs. The install/upgrade
+#                      step is the same as without PROD.
+#   UPDATE=0           skip the install/upgrade step: serve the database as it
+#                      is (upgrades then go through `make upgrade`)
 # Extra arguments are passed to the Odoo server (e.g. --dev=all).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -33,7 +44,9 @@ to_upgrade="$(sed -n 's/^upgrade //p' <<<"$plan")"
 args=()
 [[ -n "$to_install" ]] && args+=(-i "$to_install")
 [[ -n "$to_upgrade" ]] && args+=(-u "$to_upgrade")
-if (( ${#args[@]} )); then
+if [[ "${UPDATE:-1}" == 0 ]]; then
+    info "database $DB: UPDATE=0, served as it is${args[*]:+ (would have run: ${args[*]})}"
+elif (( ${#args[@]} )); then
     log="$LOG_DIR/run-$DB-update.log"
     info "database $DB: install ${to_install:-nothing}, upgrade ${to_upgrade:-nothing} (log: ${log#"$ROOT/"})"
     : >"$log"
@@ -44,6 +57,44 @@ if (( ${#args[@]} )); then
     "$PY" "$ROOT/scripts/addons.py" save "$STATE_FILE" "${MODS[@]}"
 else
     info "database $DB: addons up to date"
+fi
+
+RUN_CONF="$CONF"
+server=("$PY" -m odoo)
+prod_args=()
+if [[ "${PROD:-0}" == 1 ]]; then
+    RUN_CONF="$STATE_DIR/production.conf"
+    DB="$DB" HTTP_PORT="$PORT" "$PY" "$ROOT/scripts/gen_config.py" --production
+    GEVENT_PORT="${GEVENT_PORT:-$(sed -n 's/^gevent_port *= *//p' "$RUN_CONF")}"
+    prod_args=(--gevent-port="$GEVENT_PORT")
+    # The prefork server starts its gevent process as [python, sys.argv[0],
+    # "gevent", ...]: sys.argv[0] must be a script (`python -m odoo` is not).
+    server=("$PY" "$STATE_DIR/odoo-bin")
+    cat >"$STATE_DIR/odoo-bin" <<'LAUNCHER'
+#!/usr/bin/env python3
+"""Odoo's odoo-bin, written by scripts/run.sh for PROD=1 (see there)."""
+import sys
+
+if sys.argv[1:2] == ["gevent"]:
+    # gevent 22.10 loads its monkey-patch plugin through pkg_resources, which
+    # checks the plugin's requirements; setuptools < 69 cannot find
+    # distributions whose dist-info name is normalised (zope_interface-8.x):
+    # DistributionNotFound, and the gevent process dies at start, over and
+    # over. importlib.metadata loads the same plugin without that check.
+    import importlib.metadata
+
+    import gevent.events
+
+    gevent.events.iter_entry_points = lambda group: importlib.metadata.entry_points(
+        group=group
+    )
+
+import odoo
+
+odoo.cli.main()
+LAUNCHER
+    info "production mode: $(sed -n 's/^workers *= *//p' "$RUN_CONF") HTTP workers, websocket (gevent) on port $GEVENT_PORT, log in $(sed -n 's/^logfile *= *//p' "$RUN_CONF")"
+    info "without nginx in front (config/nginx/elder-care.conf) the browser's /websocket requests reach an HTTP worker and fail: live updates need the proxy"
 fi
 
 # Print where to log in once the server answers (the server keeps the
@@ -66,5 +117,5 @@ PY
     done
 ) &
 info "starting Odoo on http://localhost:$PORT (database $DB)"
-exec "$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" \
-    --db-filter="^$DB\$" --http-port="$PORT" "$@"
+exec "${server[@]}" server -c "$RUN_CONF" --addons-path="$ADDONS_PATH" -d "$DB" \
+    --db-filter="^$DB\$" --http-port="$PORT" "${prod_args[@]}" "$@"
