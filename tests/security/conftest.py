@@ -16,6 +16,26 @@ from dataclasses import dataclass
 
 import pytest
 
+# the suite's addons, and the core and OCA models they extend that the roles
+# work in (the sweeps and the permission matrix cover these)
+SUITE_MODULES = (
+    "elder_crm",
+    "care_reception",
+    "care_dispatch",
+    "care_devices",
+    "care_vouchers",
+    "care_dispatch_devices",
+)
+EXTENDED_MODELS = (
+    "res.partner",
+    "crm.lead",
+    "fsm.order",
+    "fsm.location",
+    "fsm.person",
+    "helpdesk.ticket",
+    "account.move",
+)
+
 # login -> password of the demo users (password = login)
 DEMO_ROLES = (
     "reception",

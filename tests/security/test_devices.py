@@ -13,15 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import fault_is_refusal as _known_refusal
-
-
-def fault_is_refusal(text):
-    """A refusal, not a crash. Odoo 18 answers a UserError / AccessError over
-    XML-RPC with its message only (no class name, which the shared helper
-    looks for); a crash comes with its traceback."""
-    return _known_refusal(text) or "Traceback (most recent call last)" not in text
-
+from .conftest import fault_is_refusal
 
 ROUTE = "/care/api/v1/events"
 CONDITION = "冠心病"

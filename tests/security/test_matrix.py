@@ -16,26 +16,10 @@ import os
 import re
 from pathlib import Path
 
+from .conftest import EXTENDED_MODELS, SUITE_MODULES
+
 DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
 BEGIN, END = "<!-- matrix:begin -->", "<!-- matrix:end -->"
-SUITE_MODULES = (
-    "elder_crm",
-    "care_reception",
-    "care_dispatch",
-    "care_devices",
-    "care_vouchers",
-    "care_dispatch_devices",
-)
-# core and OCA models the roles work in, shown beside the suite's own
-EXTENDED_MODELS = (
-    "res.partner",
-    "crm.lead",
-    "fsm.order",
-    "fsm.location",
-    "fsm.person",
-    "helpdesk.ticket",
-    "account.move",
-)
 
 
 def _roles(admin):

@@ -19,13 +19,7 @@ import pytest
 
 from .conftest import fault_is_refusal
 
-
-def refusal(text):
-    """Odoo refused (not crashed). Over /xmlrpc/2, Odoo 18 sends a refusal
-    (AccessError, UserError, ValidationError...) as a fault whose text is
-    the bare message, and a crash with its traceback: conftest's
-    ``fault_is_refusal`` recognises the traceback form only."""
-    return fault_is_refusal(text) or "Traceback (most recent call last)" not in text
+refusal = fault_is_refusal
 
 
 THROTTLE_ADDRESS = "care_reception.previsit_max_per_address_hour"

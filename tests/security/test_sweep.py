@@ -17,20 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DEMO_ROLES, RpcRefused, fault_is_refusal
+from .conftest import DEMO_ROLES, EXTENDED_MODELS, RpcRefused, fault_is_refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITE_PREFIXES = ("elder_crm", "care_")
-# core/OCA models the suite extends and the roles work in
-EXTENDED_MODELS = (
-    "res.partner",
-    "crm.lead",
-    "fsm.order",
-    "fsm.location",
-    "fsm.person",
-    "helpdesk.ticket",
-    "account.move",
-)
 NON_MEDICAL_ROLES = ("dispatcher", "finance", "devices")
 NON_FINANCE_ROLES = tuple(r for r in DEMO_ROLES if r != "finance")
 ID_NUMBER = re.compile(r"(?<![0-9])([1-9][0-9]{16}[0-9Xx])(?![0-9Xx])")
