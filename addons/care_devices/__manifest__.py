@@ -33,5 +33,4 @@
     "demo": [
         "demo/care_device_demo.xml",
     ],
-    "installable": True,
 }

@@ -11,5 +11,4 @@
         "views/care_call_views.xml",
     ],
     "auto_install": True,
-    "installable": True,
 }

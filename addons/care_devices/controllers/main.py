@@ -54,6 +54,9 @@ class CareDeviceApi(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        # auth="none" routes default to a read-only cursor (a replica when
+        # one is configured): this one writes
+        readonly=False,
     )
     def post_events(self, **_kw):
         length = request.httprequest.content_length

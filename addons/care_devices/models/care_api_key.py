@@ -2,7 +2,7 @@ import hashlib
 import hmac
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 KEY_PREFIX = "cdk"
@@ -124,7 +124,9 @@ class CareApiKey(models.Model):
         self.ensure_one()
         self._check_device_admin()
         if not self.active or self.revoked_date:
-            raise UserError(_("A revoked key cannot be regenerated; create a new one."))
+            raise UserError(
+                self.env._("A revoked key cannot be regenerated; create a new one.")
+            )
         full = self._set_new_secret()
         # sudo keeps the caller as the creator, and transient records are
         # private to their creator; only this code writes a secret into one
@@ -135,7 +137,7 @@ class CareApiKey(models.Model):
         )
         return {
             "type": "ir.actions.act_window",
-            "name": _("New API key"),
+            "name": self.env._("New API key"),
             "res_model": "care.api.key.wizard",
             "res_id": wizard.id,
             "view_mode": "form",

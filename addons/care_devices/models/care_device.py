@@ -5,7 +5,7 @@ import logging
 import qrcode
 from psycopg2 import errors as pgerrors
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class CareDevice(models.Model):
         help="The identifier the device reports in its events (IMEI for cellular "
         "devices, serial number otherwise).",
     )
-    model_id = fields.Many2one("care.device.model", required=True, string="Model")
+    model_id = fields.Many2one("care.device.model", required=True)
     device_type = fields.Selection(related="model_id.device_type")
     sim_number = fields.Char("SIM number")
     firmware = fields.Char()
@@ -51,7 +51,6 @@ class CareDevice(models.Model):
     )
     elder_id = fields.Many2one(
         "care.elder",
-        string="Elder",
         readonly=True,
         index="btree_not_null",
         tracking=True,
@@ -158,7 +157,7 @@ class CareDevice(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Bind Device"),
+            "name": self.env._("Bind Device"),
             "res_model": "care.device.bind.wizard",
             "view_mode": "form",
             "target": "new",
@@ -170,7 +169,9 @@ class CareDevice(models.Model):
         for device in self:
             binding = device.binding_ids.filtered(lambda b: not b.date_to)
             if not binding:
-                raise UserError(_("Device %s is not bound to anybody.", device.serial))
+                raise UserError(
+                    self.env._("Device %s is not bound to anybody.", device.serial)
+                )
             binding.action_close()
         return True
 
@@ -196,7 +197,7 @@ class CareDevice(models.Model):
         for device in self:
             if device.state == "bound":
                 raise UserError(
-                    _("Device %s is bound: unbind it first.", device.serial)
+                    self.env._("Device %s is bound: unbind it first.", device.serial)
                 )
         self.sudo().write({"state": "stock"})
         return True

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -49,7 +49,9 @@ class CareDeviceBinding(models.Model):
     def _check_dates(self):
         for binding in self:
             if binding.date_to and binding.date_to < binding.date_from:
-                raise ValidationError(_("A binding cannot end before it starts."))
+                raise ValidationError(
+                    self.env._("A binding cannot end before it starts.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -59,7 +61,7 @@ class CareDeviceBinding(models.Model):
             elder = self.env["care.elder"].browse(vals.get("elder_id"))
             if device.state in ("lost", "retired"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Device %(serial)s is marked %(state)s and cannot be bound.",
                         serial=device.serial,
                         state=dict(
@@ -72,7 +74,7 @@ class CareDeviceBinding(models.Model):
             )
             if open_binding:
                 raise UserError(
-                    _(
+                    self.env._(
                         "Device %(serial)s is already bound to %(elder)s since "
                         "%(date)s. Unbind it first.",
                         serial=device.serial,
@@ -82,7 +84,7 @@ class CareDeviceBinding(models.Model):
                 )
             if elder.state in ("deceased", "left"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%s is no longer served by the centre: a device cannot be "
                         "bound to them.",
                         elder.display_name,
@@ -96,7 +98,7 @@ class CareDeviceBinding(models.Model):
             )
             # device admins may not edit elders; the note is the binding's trace
             binding.elder_id.sudo().message_post(
-                body=_(
+                body=self.env._(
                     "Device %(serial)s bound by %(user)s.",
                     serial=binding.device_id.serial,
                     user=self.env.user.name,
@@ -129,7 +131,7 @@ class CareDeviceBinding(models.Model):
             else:
                 device.write({"elder_id": False})
             binding.elder_id.sudo().message_post(
-                body=_(
+                body=self.env._(
                     "Device %(serial)s unbound by %(user)s.",
                     serial=device.serial,
                     user=self.env.user.name,
@@ -137,7 +139,10 @@ class CareDeviceBinding(models.Model):
             )
         return True
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
         raise UserError(
-            _("The binding history is kept: unbind the device instead of deleting.")
+            self.env._(
+                "The binding history is kept: unbind the device instead of deleting."
+            )
         )

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 # measure: (label, unit, plausible low, plausible high)
@@ -65,7 +65,9 @@ class CareVitalReading(models.Model):
             if message:
                 raise ValidationError(message)
             if not any(reading[m] for m in MEASURES):
-                raise ValidationError(_("A reading needs at least one measure."))
+                raise ValidationError(
+                    self.env._("A reading needs at least one measure.")
+                )
 
     def _check_thresholds(self):
         """Set severity and breach; open an alert ticket and tell the doctor."""
@@ -99,7 +101,7 @@ class CareVitalReading(models.Model):
         self.ensure_one()
         elder = self.elder_id.sudo()
         doctor = elder.doctor_id
-        body = _(
+        body = self.env._(
             "A vital-sign alert was raised for %(elder)s (measured %(date)s): "
             "see alarm %(ticket)s.",
             elder=elder.display_name,
@@ -118,7 +120,7 @@ class CareVitalReading(models.Model):
             self.ticket_id.sudo().message_subscribe(partner_ids=doctor.ids)
             self.ticket_id.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Review the vital-sign alert"),
+                summary=self.env._("Review the vital-sign alert"),
                 note=body,
                 user_id=user.id,
             )
@@ -220,11 +222,13 @@ class CareVitalThreshold(models.Model):
         for threshold in self:
             if not threshold.low and not threshold.high:
                 raise ValidationError(
-                    _("A threshold needs a lower bound, an upper bound or both.")
+                    self.env._(
+                        "A threshold needs a lower bound, an upper bound or both."
+                    )
                 )
             if threshold.low and threshold.high and threshold.low >= threshold.high:
                 raise ValidationError(
-                    _("The lower bound must be below the upper bound.")
+                    self.env._("The lower bound must be below the upper bound.")
                 )
 
     @api.model
@@ -249,7 +253,7 @@ class CareVitalThreshold(models.Model):
         ]
         unit = MEASURES[self.measure][1]
         if self.low and value < self.low:
-            return _(
+            return self.env._(
                 "%(measure)s %(value)s %(unit)s below %(bound)s",
                 measure=label,
                 value=value,
@@ -257,7 +261,7 @@ class CareVitalThreshold(models.Model):
                 bound=self.low,
             )
         if self.high and value >= self.high:
-            return _(
+            return self.env._(
                 "%(measure)s %(value)s %(unit)s at or above %(bound)s",
                 measure=label,
                 value=value,

@@ -4,7 +4,7 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2 import errors as pgerrors
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
@@ -125,11 +125,11 @@ class HelpdeskTicket(models.Model):
             end = ticket.closed_date if ticket.closed and ticket.closed_date else now
             seconds = max(int((end - start).total_seconds()), 0)
             if seconds < 120:
-                ticket.care_elapsed = _("%s s", seconds)
+                ticket.care_elapsed = self.env._("%s s", seconds)
             elif seconds < 7200:
-                ticket.care_elapsed = _("%s min", seconds // 60)
+                ticket.care_elapsed = self.env._("%s min", seconds // 60)
             else:
-                ticket.care_elapsed = _(
+                ticket.care_elapsed = self.env._(
                     "%(h)s h %(m)s min", h=seconds // 3600, m=seconds % 3600 // 60
                 )
 
@@ -154,7 +154,9 @@ class HelpdeskTicket(models.Model):
         priority = TICKET_PRIORITY.get(PRIORITY.get(kind, 1) or 1, "3")
         ticket = self._care_alarm_ticket(elder, kind, priority, detail=description)
         if origin:
-            ticket.message_post(body=_("Handed over from %s.", origin._get_html_link()))
+            ticket.message_post(
+                body=self.env._("Handed over from %s.", origin._get_html_link())
+            )
         return ticket
 
     @api.model
@@ -215,13 +217,13 @@ class HelpdeskTicket(models.Model):
                 # an SOS carrying a bad reading stays on its SOS ticket
                 event.sudo().ticket_id = ticket
             if detail:
-                body = _(
+                body = self.env._(
                     "Repeated alarm (%(count)s in all): %(detail)s.",
                     count=ticket.care_alarm_count,
                     detail=detail,
                 )
             else:
-                body = _(
+                body = self.env._(
                     "Repeated alarm (%(count)s in all).", count=ticket.care_alarm_count
                 )
             ticket.message_post(body=body, message_type="notification")
@@ -231,10 +233,10 @@ class HelpdeskTicket(models.Model):
             ._fields["code"]
             ._description_selection(self.env)
         )[kind]
-        name = _(
+        name = self.env._(
             "%(kind)s: %(who)s",
             kind=kind_label,
-            who=elder.display_name if elder else _("device %s", device.serial),
+            who=elder.display_name if elder else self.env._("device %s", device.serial),
         )
         position = event if event and event.latitude else device
         if position and "last_latitude" in position._fields:
@@ -312,7 +314,7 @@ class HelpdeskTicket(models.Model):
         # a reading's error may quote it: the values stay on the event
         medical = event.code in ("vitals", "vital_abnormal") or bool(event._vitals())
         error = "" if medical or not event.error else ": " + event.error[:300]
-        body = _(
+        body = self.env._(
             "Device event %(event)s (%(kind)s from device %(device)s, received "
             "%(date)s UTC) could not be processed after %(attempts)s attempt(s)%(error)s. "
             "Check on the elder and handle the alarm by hand.",
@@ -335,12 +337,12 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         ticket = Ticket.with_context(mail_create_nolog=True).create(
             {
-                "name": _(
+                "name": self.env._(
                     "Not processed: %(kind)s, %(who)s",
                     kind=kind_label,
                     who=elder.sudo().display_name
                     if elder
-                    else _("device %s", event.device_id.serial),
+                    else self.env._("device %s", event.device_id.serial),
                 ),
                 "team_id": self._care_team().id,
                 "company_id": company.id,
@@ -447,13 +449,15 @@ class HelpdeskTicket(models.Model):
     def _care_check_desk(self):
         """The desk's actions: emergency desk users, on tickets they may write."""
         if not self.env.su and not self.env.user.has_group(EMERGENCY):
-            raise AccessError(_("Only the emergency desk may handle alarms."))
+            raise AccessError(self.env._("Only the emergency desk may handle alarms."))
         self.check_access("write")
 
     def _care_require_ack(self):
         for ticket in self:
             if ticket.care_alarm_kind and not ticket.care_ack_date:
-                raise UserError(_("Acknowledge alarm %s first.", ticket.number))
+                raise UserError(
+                    self.env._("Acknowledge alarm %s first.", ticket.number)
+                )
 
     def action_care_acknowledge(self):
         self._care_check_desk()
@@ -523,7 +527,7 @@ class HelpdeskTicket(models.Model):
         self._care_require_ack()
         return {
             "type": "ir.actions.act_window",
-            "name": _("Close Alarm"),
+            "name": self.env._("Close Alarm"),
             "res_model": "care.alarm.close.wizard",
             "view_mode": "form",
             "target": "new",
@@ -536,7 +540,9 @@ class HelpdeskTicket(models.Model):
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         for ticket in self:
             if not outcome:
-                raise UserError(_("Say how the alarm ended before closing it."))
+                raise UserError(
+                    self.env._("Say how the alarm ended before closing it.")
+                )
             ticket.sudo().write({"care_outcome": outcome, "stage_id": done.id})
             ticket._care_log("closed", note)
 
@@ -625,7 +631,7 @@ class HelpdeskTicket(models.Model):
             ticket.team_id.user_id
             or managers.filtered(lambda u, t=ticket: t.company_id in u.company_ids)[:3]
         )
-        body = _(
+        body = self.env._(
             "Alarm %(ticket)s (%(kind)s) has not been acknowledged for %(s)s seconds.",
             ticket=ticket.number,
             kind=dict(
@@ -638,7 +644,7 @@ class HelpdeskTicket(models.Model):
         for lead in leads:
             ticket.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=_("Unacknowledged alarm"),
+                summary=self.env._("Unacknowledged alarm"),
                 note=body,
                 user_id=lead.id,
             )

@@ -134,7 +134,7 @@ class TestAlarmTickets(DevicesCase):
         wizard = (
             self.env["care.alarm.close.wizard"]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"outcome": "hospital", "note": "送往市第一医院"})
         )
         with freeze_time(T0 + timedelta(minutes=30)):

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
 from .common import DevicesCase
@@ -36,9 +36,14 @@ class TestDevices(DevicesCase):
             )
         self.assertEqual(device.binding_ids, second | first)
         self.assertEqual(device.elder_id, self.elder2)
-        with self.assertRaises(UserError) as caught:
+        # no role may delete a binding, and not even sudo code: the history
+        # is kept
+        with self.assertRaises(AccessError):
             first.unlink()
+        with self.assertRaises(UserError) as caught:
+            first.sudo().unlink()
         self.assertIn("history is kept", str(caught.exception))
+        self.assertTrue(first.exists())
         with self.assertRaises(UserError):
             self.spare.action_unbind()
 

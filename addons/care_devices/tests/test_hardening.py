@@ -373,7 +373,7 @@ class TestHardening(DevicesCase):
         wizard = (
             env["care.alarm.close.wizard"]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"outcome": "family_handled"})
         )
         wizard.action_confirm()

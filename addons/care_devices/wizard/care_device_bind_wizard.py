@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -14,7 +14,7 @@ class CareDeviceBindWizard(models.TransientModel):
         help="Scan the device's QR label, or type its IMEI / serial number.",
     )
     device_id = fields.Many2one("care.device", compute="_compute_device")
-    elder_id = fields.Many2one("care.elder", required=True, string="Elder")
+    elder_id = fields.Many2one("care.elder", required=True)
     note = fields.Char()
 
     @api.depends("code")
@@ -27,7 +27,7 @@ class CareDeviceBindWizard(models.TransientModel):
         device = self.env["care.device"]._from_code(self.code)
         if not device:
             raise UserError(
-                _(
+                self.env._(
                     "No device matches %s. Check the label or the number typed.",
                     self.code,
                 )

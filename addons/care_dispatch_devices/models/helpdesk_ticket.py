@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class HelpdeskTicket(models.Model):
@@ -27,7 +27,7 @@ class HelpdeskTicket(models.Model):
             # the desk sends someone anyway; the order waits for the address
             self.message_post(
                 body=Markup("<p>%s</p>")
-                % _(
+                % self.env._(
                     "No responder order: %s has no address on the archive.",
                     elder.name,
                 ),
@@ -44,7 +44,8 @@ class HelpdeskTicket(models.Model):
                     "care_category_id": category.id,
                     "care_urgency": "emergency",
                     "request_early": fields.Datetime.now(),
-                    "description": Markup("<p>%s</p>") % _("Emergency: %s", self.name),
+                    "description": Markup("<p>%s</p>")
+                    % self.env._("Emergency: %s", self.name),
                 }
             )
         )
@@ -53,10 +54,11 @@ class HelpdeskTicket(models.Model):
         self.care_order_id = order
         self.message_post(
             body=Markup("<p>%s</p>")
-            % _(
+            % self.env._(
                 "Responder order %(order)s (%(provider)s).",
                 order=order.name,
-                provider=order.care_provider_id.name or _("not dispatched yet"),
+                provider=order.care_provider_id.name
+                or self.env._("not dispatched yet"),
             ),
             message_type="notification",
         )

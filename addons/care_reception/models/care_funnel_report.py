@@ -1,4 +1,5 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class CareFunnelReport(models.Model):
@@ -52,13 +53,14 @@ class CareFunnelReport(models.Model):
     def _funnel_query(self, by_tag=False):
         """One row per stage stay; ``by_tag``: one per stay and tag of the lead."""
         if by_tag:
-            row_id, tag_col = "h.id::bigint * 100000 + t.tag_id", ", t.tag_id"
-            tag_join = "JOIN crm_tag_rel t ON t.lead_id = h.lead_id"
+            row_id = SQL("h.id::bigint * 100000 + t.tag_id")
+            tag_col = SQL(", t.tag_id")
+            tag_join = SQL("JOIN crm_tag_rel t ON t.lead_id = h.lead_id")
         else:
-            row_id, tag_col, tag_join = "h.id", "", ""
-        # only the constant fragments above are interpolated
-        return f"""
-            SELECT {row_id} AS id,
+            row_id, tag_col, tag_join = SQL("h.id"), SQL(), SQL()
+        return SQL(
+            """
+            SELECT %(row_id)s AS id,
                    h.lead_id,
                    h.stage_id,
                    s.sequence AS stage_sequence,
@@ -83,12 +85,16 @@ class CareFunnelReport(models.Model):
                    CASE WHEN h.first_stage
                          AND l.care_first_followup_on_time IS NOT NULL
                         THEN 1 ELSE 0 END AS followup_measured
-                   {tag_col}
+                   %(tag_col)s
               FROM care_lead_stage_history h
               JOIN crm_stage s ON s.id = h.stage_id
               JOIN crm_lead l ON l.id = h.lead_id
-              {tag_join}
-        """  # noqa: S608
+              %(tag_join)s
+            """,
+            row_id=row_id,
+            tag_col=tag_col,
+            tag_join=tag_join,
+        )
 
     @api.model
     def _search(self, domain, *args, **kwargs):
@@ -98,6 +104,7 @@ class CareFunnelReport(models.Model):
         return super()._search(domain, *args, **kwargs)
 
     @api.model
+    @api.readonly
     def stage_times(self, domain=None):
         """Median and p90 hours spent in each stage (closed stays only).
 
@@ -107,7 +114,7 @@ class CareFunnelReport(models.Model):
         Callable over XML-RPC.
         """
         query = self._search(domain or [])
-        sql = tools.SQL(
+        sql = SQL(
             """
             SELECT r.stage_id,
                    MIN(r.stage_sequence),
@@ -121,7 +128,7 @@ class CareFunnelReport(models.Model):
           GROUP BY r.stage_id
           ORDER BY 2, 1
             """,
-            tools.SQL(f"({self._table_query})"),
+            self._table_sql,
             query.subselect(),
         )
         self.env.cr.execute(sql)

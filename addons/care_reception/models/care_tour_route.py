@@ -27,8 +27,8 @@ class CareTourRoute(models.Model):
     @api.model
     def _for_tags(self, tags):
         """The route sharing most tags with ``tags``; the first route on a tie."""
-        # a handful of routes (configuration)
-        routes = self.search([])  # pylint: disable=no-search-all
+        routes = self.search([("tag_ids", "in", tags.ids)]) if tags else self.browse()
         if not routes:
-            return routes
+            # no route for these tags: the first one (``_order``), if any
+            return self.search([], limit=1)
         return max(routes, key=lambda r: (len(r.tag_ids & tags), -r.sequence, -r.id))

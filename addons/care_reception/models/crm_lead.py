@@ -1009,14 +1009,15 @@ class CrmLead(models.Model):
             "base.user_admin"
         )
         sources = self.env["utm.source"].search([], limit=4)
-        reasons = self.env["crm.lost.reason"].search([])  # pylint: disable=no-search-all
+        # a few to pick from at random: the first twenty are plenty
+        reasons = self.env["crm.lost.reason"].search([], limit=20)
         # the reception's own tags, not CRM's demo ones ("Software", ...)
         tags = self.env["crm.tag"].browse(
             self.env["ir.model.data"]
             .search([("module", "=", "care_reception"), ("model", "=", "crm.tag")])
             .mapped("res_id")
         )
-        packages = self.env["care.package"].search([])  # pylint: disable=no-search-all
+        packages = self.env["care.package"].search([], limit=20)
         surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭"
         given = "桂兰秀英玉珍淑芬德海建国志强凤英春华"
         History = self.env["care.lead.stage.history"].sudo()

@@ -101,6 +101,30 @@ class TestPipeline(ReceptionCase):
         )
         self.assertEqual(history.filtered(lambda h: not h.date_out), history[-1])
 
+    def test_tour_route_shares_the_most_tags(self):
+        Route = self.env["care.tour.route"]
+        Tag = self.env["crm.tag"]
+        tag_a, tag_b, unused = (
+            Tag.create({"name": "路线测试甲"}),
+            Tag.create({"name": "路线测试乙"}),
+            Tag.create({"name": "路线测试丙"}),
+        )
+        first = Route.create({"name": "A", "sequence": -1, "tag_ids": tag_a.ids})
+        both = Route.create(
+            {"name": "A+B", "sequence": 50, "tag_ids": (tag_a | tag_b).ids}
+        )
+        self.assertEqual(Route._for_tags(tag_a | tag_b), both)
+        # a tie on shared tags: the first route in order
+        self.assertEqual(Route._for_tags(tag_a), first)
+        self.assertEqual(Route._for_tags(tag_b | unused), both)
+        # no route for the tags, or no tags: the first route
+        self.assertEqual(Route._for_tags(unused), first)
+        self.assertEqual(Route._for_tags(Tag), first)
+        Route.search([("id", "!=", first.id)]).action_archive()
+        self.assertEqual(Route._for_tags(unused), first)
+        first.action_archive()
+        self.assertFalse(Route._for_tags(tag_a))
+
     def test_won_creates_the_archive_when_there_is_none(self):
         lead = self.make_lead(care_prospect_name="赵德海", contact_name="赵强")
         lead.care_relationship = "son"

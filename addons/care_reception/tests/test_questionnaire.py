@@ -345,7 +345,7 @@ class TestQuestionnaireMapping(ReceptionCase):
         self.assertEqual(lines.question_id, dx.question_id | alone.question_id)
         self.assertIn("dementia", lead.with_user(self.wang).care_health_answers)
         with self.assertRaises(AccessError):
-            lead.with_user(surveyor).care_health_answers  # noqa: B018
+            lead.with_user(surveyor).care_health_answers  # noqa: B018 - the read is the test
 
     def test_no_active_questionnaire_is_explained(self):
         self.env.ref("care_reception.survey_previsit").active = False

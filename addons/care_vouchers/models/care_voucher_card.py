@@ -189,6 +189,7 @@ class CareVoucherCard(models.Model):
                     self.env._("A card cannot expire before it is activated.")
                 )
 
+    @api.readonly
     def balance_at(self, as_of=None):
         """Over XML-RPC: ``[{"id", "name", "balance", "date_expiry"}]``."""
         self.check_access("read")  # the ledger is read in SQL below

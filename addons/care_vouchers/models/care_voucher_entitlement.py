@@ -237,6 +237,7 @@ class CareVoucherEntitlement(models.Model):
             for entitlement, total in orders
         }
 
+    @api.readonly
     def balance_at(self, as_of=None):
         """The balances on ``as_of`` (a date; today by default), from the
         ledger. Callable over XML-RPC by whoever may read the entitlements:

@@ -99,6 +99,8 @@ class CareVoucherLine(models.Model):
             vals["period"] = month_start(vals["period"])
         return super().create(vals_list)
 
+    # the ledger is immutable: every write is refused, sudo included, so
+    # there is nothing to hand on to super() (and no field is exempt)
     def write(self, vals):  # pylint: disable=method-required-super
         # never changed: a correction is a reversing or an adjusting line
         raise UserError(

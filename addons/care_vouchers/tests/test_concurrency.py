@@ -147,7 +147,9 @@ class TestParallelRedemptions(BaseCase):
                     env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
                     try:
                         env["fsm.order"].browse(order_id).action_complete()
-                        # committed data: the point of the test
+                        # each redeemer has its own cursor in its own thread:
+                        # the race is between committed transactions, and a
+                        # serialization failure shows only at commit time
                         cr.commit()  # pylint: disable=invalid-commit
                         return
                     except SerializationFailure:
@@ -205,6 +207,9 @@ class TestParallelRedemptions(BaseCase):
                         env["care.voucher.programme"].browse(
                             self.ids["programme"]
                         )._close_month(fields.Date.today())
+                        # a separate cursor racing the redeemers: its result
+                        # must be committed for them (and the test) to see it,
+                        # and a serialization failure shows only at commit
                         cr.commit()  # pylint: disable=invalid-commit
                         return
                     except SerializationFailure:
