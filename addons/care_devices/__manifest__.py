@@ -16,6 +16,7 @@
         "data/care_vital_threshold_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/base_import_mapping_data.xml",
         "report/care_device_label_report.xml",
         "wizard/care_device_bind_wizard_views.xml",
         "wizard/care_api_key_wizard_views.xml",

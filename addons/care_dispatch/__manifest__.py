@@ -16,6 +16,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/base_import_mapping_data.xml",
         "views/care_service_category_views.xml",
         "views/care_provider_views.xml",
         "views/fsm_order_views.xml",
@@ -37,5 +38,4 @@
             "care_dispatch/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
 }

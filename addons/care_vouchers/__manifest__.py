@@ -16,6 +16,7 @@
         "data/ir_cron_data.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_data.xml",
+        "data/base_import_mapping_data.xml",
         "views/care_voucher_entitlement_views.xml",
         "views/care_voucher_programme_views.xml",
         "views/care_voucher_line_views.xml",

@@ -6,7 +6,7 @@
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
     "license": "AGPL-3",
-    "depends": ["crm", "contacts", "phone_validation", "mail"],
+    "depends": ["crm", "contacts", "phone_validation", "mail", "base_import"],
     "external_dependencies": {"python": ["phonenumbers", "qrcode"]},
     "data": [
         "security/elder_crm_groups.xml",
@@ -17,6 +17,7 @@
         "data/care_subsidy_category_data.xml",
         "data/care_condition_data.xml",
         "data/care_payment_method_data.xml",
+        "data/base_import_mapping_data.xml",
         "data/ir_cron_data.xml",
         "report/care_elder_card_report.xml",
         "views/care_elder_views.xml",
@@ -32,6 +33,9 @@
         "demo/care_elder_demo.xml",
         "demo/care_assessment_demo.xml",
     ],
+    "assets": {
+        # the zh_CN screen walk of tests/test_zh_cn_ui.py
+        "web.assets_tests": ["elder_crm/static/tests/zh_cn_walk.js"],
+    },
     "application": True,
-    "installable": True,
 }

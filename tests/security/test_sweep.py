@@ -228,6 +228,11 @@ ORM_METHODS = {
     "web_read",
     "web_save",
     "check_access",
+    # the import screen's entry points: load() is checked like create (and
+    # the entitlement's refuses anyone but finance); the templates are
+    # metadata every model offers
+    "load",
+    "get_import_templates",
 }
 
 

@@ -8,5 +8,6 @@ from . import (
     care_elder,
     care_vital,
     helpdesk_ticket,
+    helpdesk_ticket_team,
     res_config_settings,
 )

@@ -17,11 +17,18 @@ DEVICE_ADMIN = "care_devices.group_care_device_admin"
 class CareDevice(models.Model):
     _name = "care.device"
     _description = "Care Device"
-    _inherit = ["mail.thread", "mail.activity.mixin", "care.guard.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "care.guard.mixin",
+        "care.import.mixin",
+    ]
     _order = "serial"
     _rec_name = "serial"
     _rec_names_search = ["serial", "sim_number", "elder_id"]
     _check_company_auto = True
+    # the import matches devices by their IMEI / serial (care.import.mixin)
+    _care_import_key = "serial"
 
     serial = fields.Char(
         "IMEI / Serial",
@@ -149,6 +156,77 @@ class CareDevice(models.Model):
         if vals.get("serial"):
             vals["serial"] = vals["serial"].strip()
         return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Import (Import button, care.import.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import Template for Devices"),
+                "template": "/care_devices/static/xls/care_device_import.xlsx",
+            }
+        ]
+
+    @api.model
+    def load(self, fields, data):
+        # the elder column: an archive number, or an ID number for care
+        # managers (see care.elder._care_import_elders_by_ref)
+        return super(CareDevice, self.with_context(care_import_elder_ref=True)).load(
+            fields, data
+        )
+
+    @api.model
+    def _care_import_precheck(self, fields, data):
+        return self.env["care.elder"]._care_import_ref_errors(
+            fields, data
+        ) + super()._care_import_precheck(fields, data)
+
+    @api.model
+    def _care_import_check_access(self, fields):
+        """Devices are imported by device administrators (who bind them)."""
+        if not self.env.su and not self.env.user.has_group(DEVICE_ADMIN):
+            raise AccessError(
+                self.env._("Only device administrators can import devices.")
+            )
+
+    @api.model
+    def _care_import_normalize_key(self, value):
+        value = value.strip() if isinstance(value, str) else value
+        return value or None
+
+    @api.model
+    def _care_import_prepare(self, values):
+        if values.get("serial"):
+            values["serial"] = values["serial"].strip()
+        return values
+
+    @api.model
+    def _load_records_create(self, vals_list):
+        """A row's elder binds the new device to them (a binding, as the
+        binding wizard makes: the device's elder is not written directly)."""
+        elders = [vals.pop("elder_id", False) for vals in vals_list]
+        devices = super()._load_records_create(vals_list)
+        devices._care_import_bind(elders)
+        return devices
+
+    def _load_records_write(self, values):
+        elder = values.pop("elder_id", False)
+        result = super()._load_records_write(values)
+        self._care_import_bind([elder])
+        return result
+
+    def _care_import_bind(self, elder_ids):
+        """Bind each device to its row's elder, unless already bound to them
+        (a device bound to someone else is refused by the binding)."""
+        to_bind = [
+            {"device_id": device.id, "elder_id": elder_id}
+            for device, elder_id in zip(self, elder_ids, strict=True)
+            if elder_id and device.elder_id.id != elder_id
+        ]
+        if to_bind:
+            self.env["care.device.binding"].create(to_bind)
 
     # ------------------------------------------------------------------
     # Actions

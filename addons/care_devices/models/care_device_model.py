@@ -15,8 +15,13 @@ class CareDeviceModel(models.Model):
     _name = "care.device.model"
     _description = "Device Model"
     _order = "vendor, name"
+    # the import's model column: the model's name or its code
+    _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        "Model code", help="The vendor's model number, e.g. in import sheets."
+    )
     vendor = fields.Char(required=True)
     device_type = fields.Selection(DEVICE_TYPES, required=True, string="Type")
     protocol = fields.Selection(

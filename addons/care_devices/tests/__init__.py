@@ -4,6 +4,7 @@ from . import (
     test_device,
     test_hardening,
     test_http,
+    test_import,
     test_intake,
     test_ui,
     test_vitals,

@@ -33,11 +33,9 @@ class CareCall(models.Model):
     name = fields.Char(
         "Reference", required=True, readonly=True, copy=False, default="/", index=True
     )
-    number = fields.Char("Number", index=True)
-    elder_id = fields.Many2one(
-        "care.elder", "Elder", index="btree_not_null", tracking=True
-    )
-    caller = fields.Char("Caller", help="Who called: the elder, a daughter …")
+    number = fields.Char(index=True)
+    elder_id = fields.Many2one("care.elder", index="btree_not_null", tracking=True)
+    caller = fields.Char(help="Who called: the elder, a daughter …")
     direction = fields.Selection(
         [("in", "Incoming"), ("out", "Outgoing")], default="in", required=True
     )

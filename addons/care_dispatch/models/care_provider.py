@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..tools import uscc
+
 COORDINATOR = "care_dispatch.group_care_provider_coordinator"
 
 PROVIDER_STATES = [
@@ -25,8 +27,17 @@ class CareProvider(models.Model):
     _name = "care.provider"
     _description = "Service Provider"
     _inherits = {"res.partner": "partner_id"}
-    _inherit = ["mail.thread", "mail.activity.mixin", "care.guard.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "care.guard.mixin",
+        "care.import.mixin",
+    ]
     _order = "rating desc, id"
+    # the import matches providers by their unified social credit code, their
+    # qualifications by kind and certificate number (see care.import.mixin)
+    _care_import_key = "vat"
+    _care_import_line_fields = ("qualification_ids",)
     # the standing (set by the workflow's actions, which check the licence)
     # and the rating (the callbacks' average) are not typed in
     _care_protected_fields = ("state", "approved_on", "rating")
@@ -52,10 +63,9 @@ class CareProvider(models.Model):
         "res.territory", string="Territories covered", required=True
     )
     capacity = fields.Integer(
-        "Capacity", default=20, help="Open orders the provider can take at once."
+        default=20, help="Open orders the provider can take at once."
     )
     rating = fields.Float(
-        "Rating",
         digits=(2, 1),
         readonly=True,
         help="Average callback satisfaction (1–5); new providers count as 3.",
@@ -83,9 +93,65 @@ class CareProvider(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        Elder = self.env["care.elder"]
         for vals in vals_list:
             vals.setdefault("is_company", True)
+            Elder._format_phone_vals(vals)
+            self._normalize_vat_vals(vals)
         return super().create(vals_list)
+
+    def write(self, vals):
+        vals = self.env["care.elder"]._format_phone_vals(dict(vals))
+        self._normalize_vat_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _normalize_vat_vals(self, vals):
+        """The unified social credit code, checked and in capitals."""
+        if not vals.get("vat"):
+            return vals
+        code = uscc.normalize(vals["vat"])
+        if not code:
+            raise ValidationError(
+                self.env._(
+                    "%(code)s is not a valid unified social credit code: it has 18 "
+                    "characters and its last one is a check character. Please check "
+                    "the code for a typing error.",
+                    code=vals["vat"],
+                )
+            )
+        vals["vat"] = code
+        return vals
+
+    # ------------------------------------------------------------------
+    # Import (Import button, care.import.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import Template for Providers"),
+                "template": "/care_dispatch/static/xls/care_provider_import.xlsx",
+            }
+        ]
+
+    @api.model
+    def _care_import_prepare(self, values):
+        self.env["care.elder"]._format_phone_vals(values)
+        return self._normalize_vat_vals(values)
+
+    @api.model
+    def _care_import_normalize_key(self, value):
+        return uscc.normalize(value) if isinstance(value, str) else None
+
+    @api.model
+    def _care_import_line_key(self, fname, vals):
+        if not vals.get("name"):
+            return None
+        return (vals.get("kind") or "business_licence", vals["name"].strip())
+
+    def _care_import_existing_line_key(self, fname, line):
+        return (line.kind, (line.name or "").strip()) if line.name else None
 
     def _care_check_coordinator(self):
         if not self.env.su and not self.env.user.has_group(COORDINATOR):
@@ -286,6 +352,10 @@ class CareProviderQualification(models.Model):
     _name = "care.provider.qualification"
     _description = "Provider Qualification"
     _order = "date_expiry"
+
+    @api.model
+    def _care_import_prepare(self, values):
+        return values
 
     provider_id = fields.Many2one(
         "care.provider", required=True, ondelete="cascade", index=True

@@ -13,13 +13,13 @@ class CareServiceReport(models.Model):
     _auto = False
     _order = "date desc"
 
-    order_id = fields.Many2one("fsm.order", "Order", readonly=True)
+    order_id = fields.Many2one("fsm.order", readonly=True)
     date = fields.Datetime("Requested", readonly=True)
-    elder_id = fields.Many2one("care.elder", "Elder", readonly=True)
+    elder_id = fields.Many2one("care.elder", readonly=True)
     category_id = fields.Many2one("care.service.category", "Service", readonly=True)
-    provider_id = fields.Many2one("care.provider", "Provider", readonly=True)
-    community_id = fields.Many2one("care.community", "Community", readonly=True)
-    street_office_id = fields.Many2one("care.community", "Street Office", readonly=True)
+    provider_id = fields.Many2one("care.provider", readonly=True)
+    community_id = fields.Many2one("care.community", readonly=True)
+    street_office_id = fields.Many2one("care.community", readonly=True)
     urgency = fields.Selection(
         [("normal", "Normal"), ("urgent", "Urgent"), ("emergency", "Emergency")],
         readonly=True,
@@ -27,7 +27,7 @@ class CareServiceReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     count = fields.Integer("Orders", readonly=True, aggregator="sum")
     done = fields.Integer("Completed", readonly=True, aggregator="sum")
-    cancelled = fields.Integer("Cancelled", readonly=True, aggregator="sum")
+    cancelled = fields.Integer(readonly=True, aggregator="sum")
     hours_dispatch = fields.Float("Hours to dispatch", readonly=True, aggregator="avg")
     hours_accept = fields.Float("Hours to acceptance", readonly=True, aggregator="avg")
     hours_start = fields.Float("Hours to start", readonly=True, aggregator="avg")
@@ -77,6 +77,7 @@ class CareServiceReport(models.Model):
         return super()._search(domain, *args, **kwargs)
 
     @api.model
+    @api.readonly
     def response_times(self, domain=None):
         """Median and p90 hours from request to dispatch, acceptance, start
         and completion, over the orders of ``domain``. Callable over XML-RPC:

@@ -228,14 +228,14 @@ class CareVisitDutyReport(models.Model):
     _auto = False
     _order = "month desc"
 
-    elder_id = fields.Many2one("care.elder", "Elder", readonly=True)
-    community_id = fields.Many2one("care.community", "Community", readonly=True)
-    street_office_id = fields.Many2one("care.community", "Street Office", readonly=True)
+    elder_id = fields.Many2one("care.elder", readonly=True)
+    community_id = fields.Many2one("care.community", readonly=True)
+    street_office_id = fields.Many2one("care.community", readonly=True)
     tier = fields.Selection(VISIT_TIERS, "Visiting duty", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     month = fields.Date(readonly=True)
     elders = fields.Integer("Elders on the list", readonly=True, aggregator="sum")
-    visited = fields.Integer("Visited", readonly=True, aggregator="sum")
+    visited = fields.Integer(readonly=True, aggregator="sum")
     visit_rate = fields.Float("Visit rate (%)", readonly=True, aggregator="avg")
 
     @property

@@ -5,6 +5,7 @@ from . import (
     test_dispatch,
     test_guard,
     test_i18n,
+    test_import,
     test_reports,
     test_ui,
     test_visit,

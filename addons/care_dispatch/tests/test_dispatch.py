@@ -22,7 +22,7 @@ class TestDispatch(DispatchCase):
         order = (
             self.env["fsm.order"]
             .with_user(self.agent)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"care_category_id": self.housekeeping.id})
         )
         self.assertEqual(call.order_id, order)
@@ -168,7 +168,7 @@ class TestDispatch(DispatchCase):
         elder = (
             self.env["care.elder"]
             .with_user(self.agent)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"name": "新来电老人"})
         )
         self.assertEqual(call.elder_id, elder)

@@ -321,7 +321,7 @@ class TestGuard(DispatchCase):
         order = (
             env["fsm.order"]
             .with_user(mailless)
-            .with_context(call.action_new_request()["context"])
+            .with_context(**call.action_new_request()["context"])
             .create({"care_category_id": self.housekeeping.id})
         )
         order.action_care_dispatch()

@@ -61,7 +61,7 @@ class CareDispatchProposalLine(models.TransientModel):
         "care.dispatch.proposal", required=True, ondelete="cascade"
     )
     rank = fields.Integer()
-    provider_id = fields.Many2one("care.provider", "Provider", required=True)
+    provider_id = fields.Many2one("care.provider", required=True)
     rating = fields.Float(digits=(3, 1))
     open_orders = fields.Integer("Open orders")
     capacity = fields.Integer()

@@ -20,7 +20,7 @@ class CareServiceExport(models.TransientModel):
     )
     date_to = fields.Date("To", required=True, default=fields.Date.today)
     street_office_id = fields.Many2one(
-        "care.community", "Street Office", domain=[("kind", "=", "street")]
+        "care.community", domain=[("kind", "=", "street")]
     )
     file = fields.Binary(readonly=True, attachment=False)
     filename = fields.Char(readonly=True)

@@ -13,6 +13,10 @@ FINANCE = "elder_crm.group_care_finance"
 REVIEW_ACTIVITY = "care_vouchers.mail_activity_basis_review"
 
 
+class _ImportRowByRow(Exception):
+    """A batch of an import to load row by row (not a user error)."""
+
+
 def check_finance(env, message):
     """Refuse unless the real user (not a context key) is in finance."""
     if not env.su and not env.user.has_group(FINANCE):
@@ -30,9 +34,18 @@ class CareVoucherEntitlement(models.Model):
 
     _name = "care.voucher.entitlement"
     _description = "Voucher Entitlement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "care.guard.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "care.guard.mixin",
+        "care.import.mixin",
+    ]
     _order = "id desc"
     _rec_names_search = ["elder_id", "programme_id"]
+    # the import matches an entitlement by elder, programme and start date
+    # (see _care_import_key_of); imported ones are applications finance approves
+    _care_import_key = "elder_id"
+    _CARE_IMPORT_KEY_FIELDS = ("elder_id", "programme_id", "date_start")
     # set by the workflow's actions only (finance, checked there)
     _care_protected_fields = (
         "state",
@@ -266,6 +279,15 @@ class CareVoucherEntitlement(models.Model):
         ),
     ]
 
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        # the CHECK constraint's message reaches an import untranslated
+        for entitlement in self:
+            if entitlement.date_end and entitlement.date_end < entitlement.date_start:
+                raise ValidationError(
+                    self.env._("An entitlement cannot end before it starts.")
+                )
+
     def init(self):
         # one open entitlement per elder and programme
         self.env.cr.execute(
@@ -288,7 +310,19 @@ class CareVoucherEntitlement(models.Model):
                     )
                 )
             vals.pop("state", None)  # the default; the workflow sets the others
+            if (
+                vals.get("date_end")
+                and vals.get("date_start")
+                and fields.Date.to_date(vals["date_end"])
+                < fields.Date.to_date(vals["date_start"])
+            ):
+                # before the INSERT, whose CHECK message an import shows untranslated
+                raise ValidationError(
+                    self.env._("An entitlement cannot end before it starts.")
+                )
             key = (vals.get("elder_id"), vals.get("programme_id"))
+            if not all(key):
+                continue  # refused as a missing required value
             if key in seen or self.sudo().search_count(
                 [
                     ("elder_id", "=", key[0]),
@@ -331,6 +365,105 @@ class CareVoucherEntitlement(models.Model):
                     )
                 )
         return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Import (Import button, care.import.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import Template for Voucher Entitlements"),
+                "template": "/care_vouchers/static/xls/"
+                "care_voucher_entitlement_import.xlsx",
+            }
+        ]
+
+    @api.model
+    def load(self, fields, data):
+        # the elder column: an archive number, or an ID number for care
+        # managers (see care.elder._care_import_elders_by_ref)
+        return super(
+            CareVoucherEntitlement, self.with_context(care_import_elder_ref=True)
+        ).load(fields, data)
+
+    @api.model
+    def _care_import_check_access(self, fields):
+        """Entitlements move money: finance imports them (as applications,
+        which finance then approves one by one)."""
+        check_finance(
+            self.env, self.env._("Only finance can import voucher entitlements.")
+        )
+
+    @api.model
+    def _care_import_key_of(self, values):
+        key = tuple(values.get(fname) for fname in self._CARE_IMPORT_KEY_FIELDS)
+        if not all(key):
+            return None
+        return (key[0], key[1], str(key[2]))
+
+    @api.model
+    def _care_import_find(self, keys):
+        entitlements = self.sudo().search_fetch(
+            [
+                ("elder_id", "in", list({key[0] for key in keys})),
+                ("programme_id", "in", list({key[1] for key in keys})),
+                ("date_start", "in", list({key[2] for key in keys})),
+            ],
+            list(self._CARE_IMPORT_KEY_FIELDS),
+        )
+        return {
+            (e.elder_id.id, e.programme_id.id, str(e.date_start)): e.id
+            for e in entitlements
+        }
+
+    @api.model
+    def _load_records(self, data_list, update=False, ignore_duplicates=False):
+        if self.env.context.get("care_import_keyed") and len(data_list) > 1:
+            keys = [self._care_import_key_of(data["values"]) for data in data_list]
+            keys = [key for key in keys if key]
+            if len(keys) != len(set(keys)):
+                # the same entitlement on two rows (the precheck reports it at
+                # its row): let load() go row by row, without reporting this
+                # batch's failure at the batch's first row
+                raise _ImportRowByRow()
+        return super()._load_records(data_list, update, ignore_duplicates)
+
+    @api.model
+    def _care_import_precheck(self, fields, data):
+        """An elder given by ID number by a user who may not search them, and
+        the same elder, programme and start date on two rows."""
+        messages = self.env["care.elder"]._care_import_ref_errors(fields, data)
+        if not all(f in fields for f in self._CARE_IMPORT_KEY_FIELDS):
+            return messages
+        columns = [fields.index(f) for f in self._CARE_IMPORT_KEY_FIELDS]
+        seen = set()
+        for index, row in enumerate(data):
+            key = tuple(
+                (row[c] or "").strip().upper() if isinstance(row[c], str) else row[c]
+                for c in columns
+            )
+            if not all(key):
+                continue
+            if key in seen:
+                messages.append(
+                    {
+                        "type": "error",
+                        "rows": {"from": index, "to": index},
+                        "record": index,
+                        "field": "elder_id",
+                        "message": self.env._(
+                            "%(elder)s, %(programme)s from %(date)s is on more than "
+                            "one row of the file: each entitlement may appear only "
+                            "once.",
+                            elder=row[columns[0]],
+                            programme=row[columns[1]],
+                            date=row[columns[2]],
+                        ),
+                    }
+                )
+            seen.add(key)
+        return messages
 
     # ------------------------------------------------------------------
     # Workflow (finance; the state is written by these actions only)

@@ -29,6 +29,8 @@ class CareVoucherProgramme(models.Model):
     # redeemed again after its balances expired
     _care_protected_fields = ("closed_until",)
     _order = "sequence, date_start desc, id"
+    # found by its name or the bureau's code (e.g. in the entitlement import)
+    _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(help="The bureau's code for the programme, on claims.")

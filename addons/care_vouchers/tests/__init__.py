@@ -5,6 +5,7 @@ from . import (
     test_concurrency,
     test_copay,
     test_guard,
+    test_import,
     test_ledger,
     test_redemption,
     test_settlement,

@@ -373,7 +373,6 @@ class CareAssessment(models.Model):
 
     elder_id = fields.Many2one(
         "care.elder",
-        string="Elder",
         required=True,
         index=True,
         ondelete="cascade",
@@ -504,13 +503,11 @@ class CareAssessment(models.Model):
         GBT_LEVELS,
         compute="_compute_gbt_scores",
         store=True,
-        string="Preliminary Level",
     )
     final_level = fields.Selection(
         GBT_LEVELS,
         compute="_compute_gbt_scores",
         store=True,
-        string="Final Level",
         index=True,
     )
     level_change_note = fields.Char(

@@ -9,6 +9,8 @@ class CareCommunity(models.Model):
     _description = "Community or Grid"
     _parent_store = True
     _rec_name = "complete_name"
+    # an import names a grid or community by its name or its full path
+    _rec_names_search = ["complete_name", "name"]
     _order = "complete_name"
     _check_company_auto = True
 
@@ -23,14 +25,13 @@ class CareCommunity(models.Model):
     )
     parent_id = fields.Many2one(
         "care.community",
-        string="Parent",
         index=True,
         ondelete="restrict",
         check_company=True,
     )
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("care.community", "parent_id", string="Children")
-    grid_worker_id = fields.Many2one("res.partner", string="Grid Worker")
+    grid_worker_id = fields.Many2one("res.partner")
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
 

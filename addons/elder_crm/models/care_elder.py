@@ -10,6 +10,7 @@ import qrcode
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from odoo.addons.phone_validation.tools import phone_validation
 
@@ -101,9 +102,18 @@ class CareElder(models.Model):
     _name = "care.elder"
     _description = "Elder"
     _inherits = {"res.partner": "partner_id"}
-    _inherit = ["mail.thread.phone", "mail.activity.mixin", "care.guard.mixin"]
+    _inherit = [
+        "mail.thread.phone",
+        "mail.activity.mixin",
+        "care.guard.mixin",
+        "care.import.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
+    # the register's import: rows match elders by ID number, family sub-rows
+    # the contacts of the same name (see care.import.mixin)
+    _care_import_key = "id_number"
+    _care_import_line_fields = ("contact_ids",)
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -155,7 +165,7 @@ class CareElder(models.Model):
     date_suspended = fields.Date(string="Suspended On", tracking=True)
     date_deceased = fields.Date(string="Date of Death", tracking=True)
     date_left = fields.Date(string="Left On", tracking=True)
-    status_reason = fields.Char(string="Status Reason")
+    status_reason = fields.Char()
 
     # Identity ---------------------------------------------------------------
     id_number = fields.Char(
@@ -194,7 +204,6 @@ class CareElder(models.Model):
     )
     age_band = fields.Selection(AGE_BANDS, compute="_compute_age", store=True)
     age_changes_on = fields.Date(
-        string="Age Changes On",
         compute="_compute_age",
         store=True,
         index=True,
@@ -262,14 +271,12 @@ class CareElder(models.Model):
     )
     community_id = fields.Many2one(
         "care.community",
-        string="Community",
         compute="_compute_community",
         store=True,
         index=True,
     )
     street_office_id = fields.Many2one(
         "care.community",
-        string="Street Office",
         compute="_compute_community",
         store=True,
     )
@@ -346,7 +353,6 @@ class CareElder(models.Model):
     )
     barthel_band = fields.Selection(
         BARTHEL_BANDS,
-        string="Barthel Band",
         compute="_compute_current_assessments",
         store=True,
     )
@@ -949,6 +955,57 @@ class CareElder(models.Model):
             )
 
     # ------------------------------------------------------------------
+    # Import of the register (Import button, care.import.mixin)
+    # ------------------------------------------------------------------
+    @api.model
+    def get_import_templates(self):
+        return [
+            {
+                "label": self.env._("Import Template for Elders"),
+                "template": "/elder_crm/static/xls/care_elder_import.xlsx",
+            }
+        ]
+
+    @api.model
+    def load(self, fields, data):
+        # the ID number column as displayed is the full number: importers
+        # are care managers (see _care_import_check_access)
+        fields = ["id_number" if f == "id_number_display" else f for f in fields]
+        return super().load(fields, data)
+
+    @api.model
+    def _care_import_check_access(self, fields):
+        """Importing the register is a care manager's job: rows are matched to
+        the elders by their full ID number, which only managers may search."""
+        if not self._sees_full_id_numbers():
+            raise AccessError(
+                self.env._(
+                    "Only a care manager can import elders: the rows are matched to "
+                    "the archive by their full ID numbers."
+                )
+            )
+
+    @api.model
+    def _care_import_normalize_key(self, value):
+        try:
+            return idn.normalize(value) if isinstance(value, str) else None
+        except idn.IdNumberError:
+            return None
+
+    @api.model
+    def _care_import_prepare(self, values):
+        self._normalize_id_vals(values)
+        return self._format_phone_vals(values)
+
+    @api.model
+    def _care_import_line_key(self, fname, vals):
+        name = (vals.get("name") or "").strip()
+        return name or None
+
+    def _care_import_existing_line_key(self, fname, line):
+        return (line.partner_id.name or "").strip() or None
+
+    # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
     def _set_state(self, state):
@@ -1017,6 +1074,7 @@ class CareElder(models.Model):
     )
 
     @api.model
+    @api.readonly
     def lookup_phone(self, number, limit=10):
         """Return the cards of the elders a caller's number belongs to.
 
@@ -1202,3 +1260,59 @@ class CareElder(models.Model):
                 Cron._notify_progress(done=done, remaining=remaining)
                 break  # the scheduler calls again while something remains
         return done
+
+    # ------------------------------------------------------------------
+    # The elder column of an import (devices, entitlements)
+    # ------------------------------------------------------------------
+    @api.model
+    def name_search(self, name="", domain=None, operator="ilike", limit=100):
+        # an import's elder column holds an archive number or, for those who
+        # see full ID numbers, an ID number; never a name (namesakes)
+        if self.env.context.get("care_import_elder_ref") and operator == "=":
+            elders = self._care_import_elders_by_ref(name, domain)
+            return [(elder.id, elder.display_name) for elder in elders[:limit]]
+        return super().name_search(name, domain, operator, limit)
+
+    @api.model
+    def _care_import_elders_by_ref(self, ref, domain=None):
+        """The elders an import cell designates: by archive number, or by full
+        ID number when the user may search those (care managers)."""
+        ref = (ref or "").strip() if isinstance(ref, str) else ""
+        if not ref:
+            return self.browse()
+        match = [("code", "=", ref)]
+        number = self._care_import_id_number(ref)
+        if number and self._sees_full_id_numbers():
+            match = expression.OR([match, [("id_number", "=", number)]])
+        return self.search(expression.AND([match, domain or []]), limit=2)
+
+    @api.model
+    def _care_import_id_number(self, ref):
+        """``ref`` as an 18-character ID number, or None."""
+        try:
+            return idn.normalize(ref)
+        except idn.IdNumberError:
+            return None
+
+    @api.model
+    def _care_import_ref_errors(self, fields, data, fname="elder_id"):
+        """Row errors for the elders given by ID number by a user who may not
+        search ID numbers (matching them would confirm guesses of them)."""
+        if fname not in fields or self._sees_full_id_numbers():
+            return []
+        column = fields.index(fname)
+        return [
+            {
+                "type": "error",
+                "rows": {"from": index, "to": index},
+                "field": fname,
+                "message": self.env._(
+                    "The elder %(ref)s is given by ID number: only care managers "
+                    "may match elders by ID number. Use the elder's archive number.",
+                    ref=idn.mask(self._care_import_id_number(row[column])),
+                ),
+            }
+            for index, row in enumerate(data)
+            if isinstance(row[column], str)
+            and self._care_import_id_number(row[column].strip())
+        ]

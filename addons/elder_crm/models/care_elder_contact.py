@@ -32,7 +32,7 @@ class CareElderContact(models.Model):
     _check_company_auto = True
 
     elder_id = fields.Many2one(
-        "care.elder", string="Elder", required=True, ondelete="cascade", index=True
+        "care.elder", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="elder_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(
@@ -97,3 +97,8 @@ class CareElderContact(models.Model):
     def write(self, vals):
         vals = self.env["care.elder"]._format_phone_vals(dict(vals))
         return super().write(vals)
+
+    @api.model
+    def _care_import_prepare(self, values):
+        """As write formats them (the elder's import compares the lines)."""
+        return self.env["care.elder"]._format_phone_vals(values)

@@ -4,6 +4,8 @@ from . import (
     test_elder,
     test_guard,
     test_id_number,
+    test_import,
     test_lookup,
     test_report,
+    test_zh_cn_ui,
 )
