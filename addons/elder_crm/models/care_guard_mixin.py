@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import AccessError
 
 # Modules of the suite: the stored computed fields they define are results
@@ -31,7 +31,11 @@ class CareGuardMixin(models.AbstractModel):
     _care_protected_fields = ()
 
     @api.model
+    @tools.ormcache()
     def _care_guarded_fields(self):
+        """The guarded names of this model: its fields do not change while the
+        registry lives, so they are found once per model, not on every write
+        (the cache key holds the model's name)."""
         names = set(self._care_protected_fields)
         for name, field in self._fields.items():
             if (
@@ -45,7 +49,7 @@ class CareGuardMixin(models.AbstractModel):
                 )
             ):
                 names.add(name)
-        return names
+        return frozenset(names)
 
     def _care_check_guarded(self, vals):
         if self.env.su:
