@@ -6,10 +6,16 @@
 #   make test ADDONS=elder_crm   one addon (and its dependencies) and its tests
 #   make lint           ruff and OCA's pylint-odoo checks (requirements-dev.txt)
 #   make setup          prepare Python, PostgreSQL and config/local.conf only
-#   make bench          a benchmark (BENCH=lookup|reception|dispatch|devices|all)
+#   make bench          a benchmark (BENCH=lookup|reception|dispatch|devices|faults|all)
 #                       in its own database (care_bench, care_bench_<name>)
 #   make run PROD=1     make run in production mode (workers, websocket on
 #                       GEVENT_PORT 8072, proxy_mode, limits; docs/deploy.md)
+#   make test-faults    the fault and scale-out tests (tests/faults: two nodes, a
+#                       replica, kills, a PostgreSQL restart) on a private
+#                       PostgreSQL cluster (scripts/cluster.sh; docs/scaling.md)
+#   make cluster        two Odoo nodes (+ a streaming replica with REPLICA=1) on
+#                       the private cluster, database CLUSTER_DB (care_cluster);
+#                       make cluster-stop stops them
 #   make backup         dump DB and its filestore into one timestamped archive
 #                       in BACKUP_DIR (default var/backups)
 #   make restore FILE=archive.zip   restore it (into DB; FORCE=1 replaces an
@@ -28,7 +34,7 @@
 SHELL := /bin/bash
 export DB ?= elder_care
 
-.PHONY: help run test lint setup bench backup restore upgrade stop db-drop db-drop-tests clean distclean
+.PHONY: help run test test-faults cluster cluster-stop lint setup bench backup restore upgrade stop db-drop db-drop-tests clean distclean
 
 help:
 	@sed -n 's/^#  //p' Makefile
@@ -38,6 +44,16 @@ run:
 
 test:
 	@scripts/test.sh
+
+test-faults:
+	@scripts/setup.sh && CARE_FAULTS=1 "$$(cat .state/python)" -m pytest -c pytest.ini --rootdir=. \
+		-p no:odoo tests/faults
+
+cluster:
+	@scripts/setup.sh && scripts/cluster.sh up "$${CLUSTER_DB:-care_cluster}" "$${NODES:-2}"
+
+cluster-stop:
+	@scripts/cluster.sh stop
 
 lint:
 	@scripts/lint.sh

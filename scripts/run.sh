@@ -18,6 +18,13 @@
 #                      step is the same as without PROD.
 #   UPDATE=0           skip the install/upgrade step: serve the database as it
 #                      is (upgrades then go through `make upgrade`)
+#   UI_LANG=en_US      interface language of every user (default zh_CN, loaded
+#                      when the database is created). A new database gets
+#                      elder_crm first (its demo data makes the company the
+#                      Chinese centre: CN, CNY, Asia/Shanghai), then Odoo's
+#                      l10n_cn (the Chinese chart of accounts), then the rest
+#                      (scripts/ui_lang.py). Given explicitly, UI_LANG also
+#                      switches an existing database.
 # Extra arguments are passed to the Odoo server (e.g. --dev=all).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -41,18 +48,49 @@ plan="$("$PY" "$ROOT/scripts/addons.py" plan "$STATE_FILE" "$installed" "${MODS[
 to_install="$(sed -n 's/^install //p' <<<"$plan")"
 to_upgrade="$(sed -n 's/^upgrade //p' <<<"$plan")"
 
+UI_LANG_GIVEN="${UI_LANG:+1}"
+UI_LANG="${UI_LANG:-zh_CN}"
+new_db=0
+steps=()
+if [[ -z "$installed" && -n "$to_install" ]]; then
+    # a new database: installed in steps (scripts/ui_lang.py --steps)
+    new_db=1
+    IFS=, read -ra new_mods <<<"$to_install"
+    mapfile -t steps < <("$PY" "$ROOT/scripts/ui_lang.py" --steps "${new_mods[@]}")
+    to_install=""
+fi
+
 args=()
 [[ -n "$to_install" ]] && args+=(-i "$to_install")
 [[ -n "$to_upgrade" ]] && args+=(-u "$to_upgrade")
 if [[ "${UPDATE:-1}" == 0 ]]; then
     info "database $DB: UPDATE=0, served as it is${args[*]:+ (would have run: ${args[*]})}"
-elif (( ${#args[@]} )); then
+elif (( ${#args[@]} || new_db )) || [[ -n "$UI_LANG_GIVEN" ]]; then
     log="$LOG_DIR/run-$DB-update.log"
-    info "database $DB: install ${to_install:-nothing}, upgrade ${to_upgrade:-nothing} (log: ${log#"$ROOT/"})"
     : >"$log"
-    "$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" "${args[@]}" \
-        --stop-after-init --max-cron-threads=0 --logfile="$log" \
-        || { tail -n 30 "$log" >&2; die "install/upgrade failed; see $log"; }
+    odoo_update() {
+        "$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" "$@" \
+            --stop-after-init --max-cron-threads=0 --logfile="$log" \
+            || { tail -n 30 "$log" >&2; die "install/upgrade failed; see $log"; }
+    }
+    if (( new_db )); then
+        info "new database $DB: elder_crm first (the Chinese demo centre), then accounting (l10n_cn), then the rest; interface language $UI_LANG (log: ${log#"$ROOT/"})"
+        lang_args=()
+        [[ "$UI_LANG" != en_US ]] && lang_args=(--load-language="$UI_LANG")
+        for step in "${steps[@]}"; do
+            info "install $step"
+            odoo_update -i "$step" "${lang_args[@]}"
+            lang_args=()
+        done
+    fi
+    if (( ${#args[@]} )); then
+        info "database $DB: install ${to_install:-nothing}, upgrade ${to_upgrade:-nothing} (log: ${log#"$ROOT/"})"
+        odoo_update "${args[@]}"
+    fi
+    if (( new_db )) || [[ -n "$UI_LANG_GIVEN" ]]; then
+        "$PY" "$ROOT/scripts/ui_lang.py" "$UI_LANG" -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" \
+            --logfile="$log" || die "setting the interface language failed; see $log"
+    fi
     "$PY" "$ROOT/scripts/check_install_log.py" "$log" || info "(the warnings above do not stop make run; make test fails on them)"
     "$PY" "$ROOT/scripts/addons.py" save "$STATE_FILE" "${MODS[@]}"
 else

@@ -8,6 +8,10 @@
 #   KEEP_DB=1          keep the throwaway databases
 #   EXTRA_ADDONS_PATH  more addons directories (colon separated) to include
 #   PYTEST_ADDOPTS     extra pytest options (e.g. "-k name -x")
+#   UI_LANG=zh_CN      users' interface language (default en_US: the tests'
+#                      messages are English; zh_CN is loaded in every test
+#                      database, the company is the Chinese demo centre with
+#                      l10n_cn, as `make run` makes it, see scripts/run.sh)
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -46,9 +50,17 @@ trap 'exit 130' INT TERM
 info "installing ${MODS[*]} with demo data into database $DB"
 info "install log: ${INSTALL_LOG#"$ROOT/"}"
 install_rc=0
-"$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" \
-    -i "$(join_by_comma "${MODS[@]}")" --stop-after-init --max-cron-threads=0 \
-    --logfile="$INSTALL_LOG" --log-level=info || install_rc=$?
+# as `make run` (scripts/ui_lang.py): elder_crm first with zh_CN loaded (the
+# Chinese demo centre), l10n_cn if accounting is needed, then the rest
+lang_args=(--load-language=zh_CN)
+while read -r step; do
+    "$PY" -m odoo server -c "$CONF" --addons-path="$ADDONS_PATH" -d "$DB" -i "$step" \
+        "${lang_args[@]}" --stop-after-init --max-cron-threads=0 \
+        --logfile="$INSTALL_LOG" --log-level=info || { install_rc=$?; break; }
+    lang_args=()
+done < <("$PY" "$ROOT/scripts/ui_lang.py" --steps "${MODS[@]}")
+(( install_rc )) || "$PY" "$ROOT/scripts/ui_lang.py" "${UI_LANG:-en_US}" -c "$CONF" \
+    --addons-path="$ADDONS_PATH" -d "$DB" --logfile="$INSTALL_LOG" || install_rc=$?
 if ! "$PY" "$ROOT/scripts/check_install_log.py" "$INSTALL_LOG" || (( install_rc )); then
     (( install_rc )) && { echo "--- last lines of $INSTALL_LOG:"; tail -n 20 "$INSTALL_LOG"; }
     die "install of ${MODS[*]} failed (exit code $install_rc) or logged warnings/errors; see $INSTALL_LOG"

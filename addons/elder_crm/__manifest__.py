@@ -29,6 +29,7 @@
         "views/elder_crm_menus.xml",
     ],
     "demo": [
+        "demo/res_company_demo.xml",
         "demo/care_community_demo.xml",
         "demo/care_elder_demo.xml",
         "demo/care_assessment_demo.xml",

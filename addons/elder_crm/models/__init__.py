@@ -12,6 +12,7 @@ from . import (
     care_subsidy_category,
     ir_module,
     res_config_settings,
+    res_company,
     res_partner,
 )
 # isort: on

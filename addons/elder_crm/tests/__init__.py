@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_assessment,
+    test_company_zh,
     test_elder,
     test_guard,
     test_id_number,
