@@ -3,7 +3,7 @@
 Odoo answers a ``psycopg2.OperationalError`` / ``InterfaceError`` raised
 while serving a request (the database restarted under an open connection, or
 no new connection could be made) with its generic 500 HTML page. A gateway
-cannot tell that from a bug. For the paths under ``/care/api/`` the error
+cannot tell that from a bug. For the paths under ``/care/api/`` and ``/care_sms/`` the error
 handler of ``type="http"`` routes answers instead what the nodb route of
 ``controllers/main.py`` answers while the database is down: 503, JSON,
 ``Retry-After``. The transaction was rolled back (nothing of the request was
@@ -19,7 +19,9 @@ from odoo import http
 
 _logger = logging.getLogger(__name__)
 
-API_PREFIX = "/care/api/"
+# the paths machines call: the device and calls APIs, the SMS provider's
+# delivery receipts and inbound texts
+API_PREFIXES = ("/care/api/", "/care_sms/")
 RETRY_AFTER = 5  # seconds; a PostgreSQL restart takes a few
 DB_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
@@ -42,7 +44,7 @@ def unavailable_response():
 
 
 def is_api_path(httprequest):
-    return httprequest.path.startswith(API_PREFIX)
+    return httprequest.path.startswith(API_PREFIXES)
 
 
 def is_database_fault(exc):

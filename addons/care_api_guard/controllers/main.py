@@ -4,13 +4,14 @@ from werkzeug.routing import Map, Rule
 from odoo import http
 from odoo.http import request
 
-from ..hooks import API_PREFIX, unavailable_response
+from ..hooks import API_PREFIXES, unavailable_response
 
-CATCH_ALL = f"{API_PREFIX}<path:rest>"
+CATCH_ALLS = [f"{prefix}<path:rest>" for prefix in API_PREFIXES]
 
 
 class CareApiGuard(http.Controller):
-    """``/care/api/<anything>`` while the database is not there.
+    """``/care/api/<anything>`` and ``/care_sms/<anything>`` while the
+    database is not there.
 
     When Odoo cannot open the database (PostgreSQL restarting, too many
     connections, registry not loadable) it routes the request with the
@@ -25,7 +26,7 @@ class CareApiGuard(http.Controller):
     """
 
     @http.route(
-        CATCH_ALL,
+        CATCH_ALLS,
         type="http",
         auth="none",
         csrf=False,
@@ -46,7 +47,7 @@ class CareApiGuard(http.Controller):
             [
                 Rule(rule.rule, methods=rule.methods, endpoint=rule.rule)
                 for rule in routing_map.iter_rules()
-                if rule.rule.startswith(API_PREFIX) and rule.rule != CATCH_ALL
+                if rule.rule.startswith(API_PREFIXES) and rule.rule not in CATCH_ALLS
             ],
             strict_slashes=False,
         )

@@ -23,6 +23,11 @@ class TestApiGuard(HttpCase):
         self.assertEqual(response.json()["error"], "not_found")
         self.assertNotIn("Retry-After", response.headers)
 
+    def test_unknown_sms_callback_path_is_a_json_404(self):
+        response = self.url_open("/care_sms/no-such-callback", data=b"{}")
+        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.json()["error"], "not_found")
+
     def test_other_paths_keep_odoo_answers(self):
         response = self.url_open("/care/no-such-page")
         self.assertEqual(response.status_code, 404)
