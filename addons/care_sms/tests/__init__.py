@@ -1,0 +1,1 @@
+from . import test_access, test_providers, test_receipt, test_send

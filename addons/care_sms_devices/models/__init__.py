@@ -1,0 +1,1 @@
+from . import care_elder_contact, helpdesk_ticket
