@@ -1,0 +1,30 @@
+{
+    "name": "Residential Care Beds (床位)",
+    "summary": "A small home's beds: buildings, rooms, beds derived from stays, "
+    "waiting list, admission, deposit, monthly fees, transfers, discharge",
+    "version": "18.0.1.0.0",
+    "category": "Services/Elder Care",
+    "author": "Elder Care CRM Suite",
+    "license": "AGPL-3",
+    "depends": ["elder_crm", "care_reception", "account"],
+    "data": [
+        "security/care_residence_groups.xml",
+        "security/ir.model.access.csv",
+        "security/care_residence_security.xml",
+        "data/care_residence_data.xml",
+        "data/ir_cron_data.xml",
+        "wizard/care_residence_wizard_views.xml",
+        "views/care_residence_bed_views.xml",
+        "views/care_residence_building_views.xml",
+        "views/care_residence_stay_views.xml",
+        "views/care_residence_waiting_views.xml",
+        "views/care_residence_report_views.xml",
+        "views/crm_lead_views.xml",
+        "views/care_residence_menus.xml",
+    ],
+    "demo": ["demo/care_residence_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["care_residence/static/tests/tours/*.js"],
+    },
+    "pre_init_hook": "_care_residence_pre_init",
+}

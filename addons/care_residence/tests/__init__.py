@@ -1,0 +1,10 @@
+from . import (
+    test_access,
+    test_beds,
+    test_concurrency,
+    test_constraints,
+    test_fees,
+    test_report,
+    test_ui,
+    test_waiting,
+)
