@@ -25,6 +25,11 @@ SUITE_MODULES = (
     "care_devices",
     "care_vouchers",
     "care_dispatch_devices",
+    "care_sms",
+    "care_sms_devices",
+    "care_residence",
+    "care_health",
+    "care_health_devices",
 )
 EXTENDED_MODELS = (
     "res.partner",
