@@ -8,7 +8,9 @@
     "author": "Elder Care CRM Suite",
     "license": "AGPL-3",
     "depends": ["elder_crm", "sms"],
-    "external_dependencies": {"python": ["requests"]},
+    "external_dependencies": {
+        "python": ["alibabacloud-dysmsapi20170525", "tencentcloud-sdk-python-sms"]
+    },
     "data": [
         "security/care_sms_security.xml",
         "security/ir.model.access.csv",

@@ -370,11 +370,12 @@ class CareSmsMessage(models.Model):
         return values
 
     def _care_send_aliyun(self):
+        """Through Alibaba Cloud's SDK (alibabacloud-dysmsapi20170525)."""
         key_id, secret = self._care_credentials(
             "aliyun_access_key_id", "aliyun_access_key_secret"
         )
         params, _values = self._care_values()
-        url, form = providers.aliyun_send_request(
+        return providers.aliyun_send(
             key_id,
             secret,
             self.number.removeprefix("+86"),
@@ -383,14 +384,14 @@ class CareSmsMessage(models.Model):
             params,
             out_id=str(self.id),
         )
-        return providers.aliyun_parse(self._care_http_post(url, data=form))
 
     def _care_send_tencent(self):
+        """Through Tencent Cloud's SDK (tencentcloud-sdk-python-sms)."""
         secret_id, secret_key, app_id = self._care_credentials(
             "tencent_secret_id", "tencent_secret_key", "tencent_sdk_app_id"
         )
         _params, values = self._care_values()
-        url, headers, body = providers.tencent_send_request(
+        return providers.tencent_send(
             secret_id,
             secret_key,
             app_id,
@@ -401,16 +402,9 @@ class CareSmsMessage(models.Model):
             session_context=str(self.id),
             region=self._care_param("tencent_region", "ap-guangzhou"),
         )
-        return providers.tencent_parse(
-            self._care_http_post(url, headers=headers, body=body)
-        )
 
     def _care_send_iap(self):  # sent by Odoo's own sms.sms._send
         raise NotImplementedError
-
-    def _care_http_post(self, url, data=None, headers=None, body=None):
-        """The one place that talks to a provider over the network."""
-        return providers.http_post(url, data=data, headers=headers, body=body)
 
     # ------------------------------------------------------------------
     # Retries

@@ -1,3 +1,8 @@
+import json
+from unittest.mock import patch
+
+import requests
+
 from odoo.tests import TransactionCase, new_test_user
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
@@ -6,6 +11,29 @@ MOBILE = "138 0013 8000"
 MOBILE_E164 = "+8613800138000"
 ALARM_PARAMS = {"elder": "张秀英", "alarm": "SOS", "time": "08:15"}
 ORDER_PARAMS = {"elder": "张秀英", "service": "助浴", "time": "明天9点"}
+
+
+def fake_network(answer=None, status=200, error=None):
+    """Answer for the network under the providers' SDKs (they both post with
+    ``requests``): every request is recorded in ``calls`` (the prepared
+    request the SDK built and signed) and gets ``answer`` as JSON with
+    ``status``, or raises ``error``. Returns (calls, patcher)."""
+    calls = []
+
+    def send(session, request, **kw):
+        calls.append(request)
+        if error is not None:
+            raise error
+        response = requests.Response()
+        response.status_code = status
+        response.reason = "OK" if status < 400 else "Error"
+        response.headers["Content-Type"] = "application/json"
+        response._content = json.dumps(answer).encode()
+        response.url = request.url
+        response.request = request
+        return response
+
+    return calls, patch.object(requests.Session, "send", send)
 
 
 class SmsCase(TransactionCase):

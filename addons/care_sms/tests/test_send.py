@@ -1,14 +1,14 @@
 import json
 from datetime import datetime, timedelta
 from unittest.mock import patch
+from urllib.parse import parse_qs, urlsplit
 
+import requests
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.care_sms.tools import providers
-
-from .common import ALARM_PARAMS, MOBILE_E164, ORDER_PARAMS, SmsCase
+from .common import ALARM_PARAMS, MOBILE_E164, ORDER_PARAMS, SmsCase, fake_network
 
 T0 = datetime(2026, 12, 1, 2, 0)  # 10:00 in Shanghai
 
@@ -159,14 +159,16 @@ class TestNumbers(SmsCase):
 class TestRouting(SmsCase):
     """The queued sms.sms goes to the provider of the settings."""
 
-    def fake_post(self, answer):
-        calls = []
+    def set_aliyun(self):
+        self.Param.set_param("care_sms.provider", "aliyun")
+        self.Param.set_param("care_sms.aliyun_access_key_id", "testid")
+        self.Param.set_param("care_sms.aliyun_access_key_secret", "testsecret")
 
-        def post(message, url, data=None, headers=None, body=None):
-            calls.append({"url": url, "data": data, "headers": headers, "body": body})
-            return answer
-
-        return calls, patch.object(type(self.Message), "_care_http_post", post)
+    def set_tencent(self):
+        self.Param.set_param("care_sms.provider", "tencent")
+        self.Param.set_param("care_sms.tencent_secret_id", "sid")
+        self.Param.set_param("care_sms.tencent_secret_key", "skey")
+        self.Param.set_param("care_sms.tencent_sdk_app_id", "1400000000")
 
     def test_test_provider(self):
         message = self.queue()
@@ -176,54 +178,61 @@ class TestRouting(SmsCase):
         self.assertEqual(message.attempts, 1)
 
     def test_aliyun(self):
-        self.Param.set_param("care_sms.provider", "aliyun")
-        self.Param.set_param("care_sms.aliyun_access_key_id", "testid")
-        self.Param.set_param("care_sms.aliyun_access_key_secret", "testsecret")
+        """Odoo's queue -> Alibaba Cloud's SDK: the template code, the
+        parameters by name, the 11-digit number, the signed request."""
+        self.set_aliyun()
         message = self.queue(kind="alarm_open", params=ALARM_PARAMS)
         self.assertEqual(message.provider, "aliyun")
-        calls, patcher = self.fake_post({"Code": "OK", "BizId": "900619746936498440^0"})
+        calls, patcher = fake_network({"Code": "OK", "BizId": "900619746936498440^0"})
         with patcher:
             self.flush_queue()
         self.assertEqual(len(calls), 1)
-        form = calls[0]["data"]
-        self.assertEqual(calls[0]["url"], "https://dysmsapi.aliyuncs.com/")
+        url = urlsplit(calls[0].url)
+        self.assertEqual(url.netloc, "dysmsapi.aliyuncs.com")
+        form = {key: values[0] for key, values in parse_qs(url.query).items()}
+        self.assertEqual(calls[0].headers["x-acs-action"], "SendSms")
         self.assertEqual(form["PhoneNumbers"], "13800138000")
         self.assertEqual(form["TemplateCode"], "SMS_000000001")
         self.assertEqual(form["SignName"], "颐养关爱")
+        self.assertEqual(form["OutId"], str(message.id))
         self.assertEqual(json.loads(form["TemplateParam"]), ALARM_PARAMS)
-        self.assertEqual(
-            form["Signature"], providers.aliyun_signature(form, "testsecret")
+        self.assertTrue(
+            calls[0]
+            .headers["Authorization"]
+            .startswith("ACS3-HMAC-SHA256 Credential=testid,")
         )
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.provider_ref, "900619746936498440^0")
+        self.assertEqual(message.attempts, 1)
 
     def test_tencent(self):
-        self.Param.set_param("care_sms.provider", "tencent")
-        self.Param.set_param("care_sms.tencent_secret_id", "sid")
-        self.Param.set_param("care_sms.tencent_secret_key", "skey")
-        self.Param.set_param("care_sms.tencent_sdk_app_id", "1400000000")
+        """Odoo's queue -> Tencent Cloud's SDK: the template id, the values
+        in the template's order, +86 numbers, the signed request."""
+        self.set_tencent()
         message = self.queue(kind="alarm_open", params=ALARM_PARAMS)
-        answer = {"Response": {"SendStatusSet": [{"SerialNo": "2640:1", "Code": "Ok"}]}}
-        calls, patcher = self.fake_post(answer)
+        answer = {
+            "Response": {
+                "SendStatusSet": [{"SerialNo": "2640:1", "Code": "Ok"}],
+                "RequestId": "r1",
+            }
+        }
+        calls, patcher = fake_network(answer)
         with patcher:
             self.flush_queue()
         self.assertEqual(len(calls), 1)
-        payload = json.loads(calls[0]["body"])
+        self.assertEqual(calls[0].headers["X-TC-Action"], "SendSms")
+        self.assertEqual(calls[0].headers["X-TC-Region"], "ap-guangzhou")
+        payload = json.loads(calls[0].body)
         self.assertEqual(payload["PhoneNumberSet"], [MOBILE_E164])
+        self.assertEqual(payload["SmsSdkAppId"], "1400000000")
         self.assertEqual(payload["TemplateId"], "1000001")
+        self.assertEqual(payload["SessionContext"], str(message.id))
         # the values in the template's parameter order
         self.assertEqual(payload["TemplateParamSet"], ["张秀英", "SOS", "08:15"])
-        headers = calls[0]["headers"]
-        self.assertEqual(
-            headers["Authorization"],
-            providers.tencent_authorization(
-                "sid",
-                "skey",
-                "sms",
-                "sms.tencentcloudapi.com",
-                int(headers["X-TC-Timestamp"]),
-                calls[0]["body"],
-            ),
+        self.assertTrue(
+            calls[0]
+            .headers["Authorization"]
+            .startswith("TC3-HMAC-SHA256 Credential=sid/")
         )
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.provider_ref, "2640:1")
@@ -281,17 +290,93 @@ class TestRouting(SmsCase):
         self.assertFalse(message.retryable)
 
     def test_provider_error_keeps_message(self):
-        self.Param.set_param("care_sms.provider", "aliyun")
-        self.Param.set_param("care_sms.aliyun_access_key_id", "testid")
-        self.Param.set_param("care_sms.aliyun_access_key_secret", "testsecret")
+        """A permanent refusal: failed with the provider's reason, not
+        retried; the sms.sms is kept as an error."""
+        self.set_aliyun()
         message = self.queue(kind="alarm_open", params=ALARM_PARAMS)
-        _calls, patcher = self.fake_post(
+        _calls, patcher = fake_network(
             {"Code": "isv.MOBILE_NUMBER_ILLEGAL", "Message": "非法手机号"}
         )
         with patcher:
             self.flush_queue()
         self.assertEqual(message.state, "failed")
         self.assertEqual(message.reason, "isv.MOBILE_NUMBER_ILLEGAL: 非法手机号")
+        self.assertFalse(message.retryable)
+        self.assertFalse(message.next_try)
+        self.assertEqual(message.attempts, 1)
+
+    @freeze_time(T0)
+    def test_temporary_errors_retried(self):
+        """The SDKs' temporary failures (a request limit, a server error, no
+        answer): failed with the reason, retryable after the back-off; the
+        retry then succeeds."""
+        self.set_tencent()
+        cases = [
+            (
+                {
+                    "answer": {
+                        "Response": {
+                            "Error": {
+                                "Code": "RequestLimitExceeded",
+                                "Message": "请求频率超限",
+                            },
+                            "RequestId": "r2",
+                        }
+                    }
+                },
+                "RequestLimitExceeded: 请求频率超限",
+            ),
+            ({"status": 502, "answer": {}}, "network: "),
+            ({"error": requests.ConnectionError("refused")}, "network: "),
+        ]
+        for network, reason in cases:
+            with self.subTest(reason=reason):
+                message = self.queue(kind="alarm_open", params=ALARM_PARAMS)
+                _calls, patcher = fake_network(**network)
+                with patcher:
+                    self.flush_queue()
+                self.assertEqual(message.state, "failed")
+                self.assertTrue(message.reason.startswith(reason), message.reason)
+                self.assertNotIn("skey", message.reason)
+                self.assertTrue(message.retryable)
+                self.assertEqual(message.next_try, T0 + timedelta(minutes=5))
+        ok = {
+            "Response": {
+                "SendStatusSet": [{"SerialNo": "2640:9", "Code": "Ok"}],
+                "RequestId": "r3",
+            }
+        }
+        with freeze_time(T0 + timedelta(minutes=6)):
+            calls, patcher = fake_network(ok)
+            with patcher:
+                retried = self.Message._cron_retry()
+        self.assertEqual(len(retried), 3)
+        self.assertEqual(len(calls), 3)
+        self.assertEqual(set(retried.mapped("state")), {"sent"})
+        self.assertEqual(set(retried.mapped("attempts")), {2})
+
+    def test_tencent_permanent_per_number(self):
+        self.set_tencent()
+        message = self.queue(kind="alarm_open", params=ALARM_PARAMS)
+        _calls, patcher = fake_network(
+            {
+                "Response": {
+                    "SendStatusSet": [
+                        {
+                            "Code": "FailedOperation.TemplateIncorrectOrUnapproved",
+                            "Message": "模板未审批",
+                        }
+                    ],
+                    "RequestId": "r4",
+                }
+            }
+        )
+        with patcher:
+            self.flush_queue()
+        self.assertEqual(message.state, "failed")
+        self.assertEqual(
+            message.reason, "FailedOperation.TemplateIncorrectOrUnapproved: 模板未审批"
+        )
         self.assertFalse(message.retryable)
 
 

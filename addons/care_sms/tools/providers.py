@@ -1,30 +1,44 @@
-"""Request building, signing and answer parsing of the Chinese SMS providers.
+"""Sending through the Chinese SMS providers' official SDKs, and their errors.
 
-Pure Python (hmac / hashlib), no network and no Odoo: the models call
-:func:`http_post` to send what these functions build, and the tests check the
-signatures against the providers' documented examples (docs/sms.md).
+No Odoo here: the models call :func:`aliyun_send` / :func:`tencent_send` with
+the settings. The SDKs build, sign and post the requests themselves; the tests
+answer for the network under them (``requests.Session.send``).
 
-- Alibaba Cloud SMS (dysmsapi 2017-05-25, ``SendSms``): RPC style, signature
-  method HMAC-SHA1 version 1.0.
-- Tencent Cloud SMS (sms 2021-01-11, ``SendSms``): TC3-HMAC-SHA256.
+- Alibaba Cloud SMS: ``alibabacloud-dysmsapi20170525`` (API 2017-05-25,
+  ``SendSms``, signed by the SDK with ACS3-HMAC-SHA256).
+- Tencent Cloud SMS: ``tencentcloud-sdk-python-sms`` (API 2021-01-11,
+  ``SendSms``, signed by the SDK with TC3-HMAC-SHA256).
+
+Every refusal or failure becomes a :class:`ProviderError` that says whether
+trying again later may work. The credentials are only handed to the SDK
+clients; nothing here logs them or puts them in an error.
 """
 
-import base64
-import hashlib
-import hmac
 import json
-import time
-import uuid
-from datetime import UTC, datetime
-from urllib.parse import quote
 
-import requests
+from alibabacloud_dysmsapi20170525 import models as aliyun_models
+from alibabacloud_dysmsapi20170525.client import Client as AliyunClient
+from alibabacloud_tea_openapi import models as aliyun_openapi
+from alibabacloud_tea_openapi.exceptions import (
+    AlibabaCloudException,
+    ServerException,
+    ThrottlingException,
+)
+from darabonba.runtime import RuntimeOptions
+from Tea.exceptions import TeaException
+from tencentcloud.common.credential import Credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
+    TencentCloudSDKException,
+)
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.sms.v20210111 import models as tencent_models
+from tencentcloud.sms.v20210111.sms_client import SmsClient
 
 ALIYUN_ENDPOINT = "dysmsapi.aliyuncs.com"
-ALIYUN_VERSION = "2017-05-25"
 TENCENT_ENDPOINT = "sms.tencentcloudapi.com"
-TENCENT_VERSION = "2021-01-11"
 TIMEOUT = 10  # seconds
+NETWORK_REASON = "the provider could not be reached or answered with an error"
 
 
 class ProviderError(Exception):
@@ -42,67 +56,8 @@ class ProviderError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Alibaba Cloud: RPC signature (HMAC-SHA1)
+# Alibaba Cloud
 # ---------------------------------------------------------------------------
-def aliyun_encode(value):
-    """Alibaba's percent-encoding: RFC 3986, UTF-8, only A-Z a-z 0-9 - _ . ~
-    left as they are (a space is %20, ``*`` is %2A, ``~`` stays)."""
-    return quote(str(value).encode("utf-8"), safe="-_.~")
-
-
-def aliyun_string_to_sign(params, method="POST"):
-    canonical = "&".join(
-        f"{aliyun_encode(key)}={aliyun_encode(value)}"
-        for key, value in sorted(params.items())
-    )
-    return f"{method}&{aliyun_encode('/')}&{aliyun_encode(canonical)}"
-
-
-def aliyun_signature(params, secret, method="POST"):
-    """Base64(HMAC-SHA1(secret + "&", StringToSign)) of every parameter but
-    ``Signature``."""
-    params = {k: v for k, v in params.items() if k != "Signature"}
-    digest = hmac.new(
-        f"{secret}&".encode(),
-        aliyun_string_to_sign(params, method).encode(),
-        hashlib.sha1,
-    ).digest()
-    return base64.b64encode(digest).decode()
-
-
-def aliyun_send_request(
-    access_key_id,
-    secret,
-    phone,
-    sign_name,
-    template_code,
-    template_params,
-    out_id,
-    nonce=None,
-    timestamp=None,
-):
-    """(url, form body) of a signed SendSms POST. ``phone`` without ``+86``
-    (the API takes mainland numbers as 11 digits)."""
-    params = {
-        "AccessKeyId": access_key_id,
-        "Action": "SendSms",
-        "Format": "JSON",
-        "OutId": out_id,
-        "PhoneNumbers": phone,
-        "RegionId": "cn-hangzhou",
-        "SignName": sign_name,
-        "SignatureMethod": "HMAC-SHA1",
-        "SignatureNonce": nonce or uuid.uuid4().hex,
-        "SignatureVersion": "1.0",
-        "TemplateCode": template_code,
-        "TemplateParam": json.dumps(template_params, ensure_ascii=False),
-        "Timestamp": timestamp or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "Version": ALIYUN_VERSION,
-    }
-    params["Signature"] = aliyun_signature(params, secret, "POST")
-    return f"https://{ALIYUN_ENDPOINT}/", params
-
-
 # Alibaba's error codes worth trying again later (flow control, their side)
 ALIYUN_TEMPORARY = (
     "isv.BUSINESS_LIMIT_CONTROL",
@@ -112,63 +67,85 @@ ALIYUN_TEMPORARY = (
 )
 
 
-def aliyun_parse(answer):
-    """The BizId of an accepted message, or ProviderError."""
-    code = answer.get("Code") or "unknown"
-    if code == "OK":
-        return answer.get("BizId")
-    raise ProviderError(
-        code,
-        answer.get("Message") or code,
-        temporary=code.startswith(ALIYUN_TEMPORARY),
+def aliyun_error(code, message):
+    code = code or "unknown"
+    return ProviderError(
+        code, message or code, temporary=code.startswith(ALIYUN_TEMPORARY)
     )
 
 
-# ---------------------------------------------------------------------------
-# Tencent Cloud: TC3-HMAC-SHA256
-# ---------------------------------------------------------------------------
-def _hmac256(key, msg):
-    return hmac.new(key, msg.encode("utf-8"), hashlib.sha256).digest()
-
-
-def tencent_authorization(
-    secret_id, secret_key, service, host, timestamp, payload, content_type=None
+def aliyun_send(
+    access_key_id,
+    secret,
+    phone,
+    sign_name,
+    template_code,
+    template_params,
+    out_id,
 ):
-    """The ``Authorization`` header of a POST of JSON ``payload`` (a str)."""
-    content_type = content_type or "application/json; charset=utf-8"
-    date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
-    canonical_request = "\n".join(
-        [
-            "POST",
-            "/",
-            "",
-            f"content-type:{content_type}\nhost:{host}\n",
-            "content-type;host",
-            hashlib.sha256(payload.encode("utf-8")).hexdigest(),
-        ]
+    """Send one text with the SDK's ``SendSms``; the BizId of the accepted
+    message, or ProviderError. ``phone`` without ``+86`` (the API takes
+    mainland numbers as 11 digits), ``template_params`` a dict."""
+    client = AliyunClient(
+        aliyun_openapi.Config(
+            access_key_id=access_key_id,
+            access_key_secret=secret,
+            endpoint=ALIYUN_ENDPOINT,
+        )
     )
-    scope = f"{date}/{service}/tc3_request"
-    string_to_sign = "\n".join(
-        [
-            "TC3-HMAC-SHA256",
-            str(timestamp),
-            scope,
-            hashlib.sha256(canonical_request.encode("utf-8")).hexdigest(),
-        ]
+    request = aliyun_models.SendSmsRequest(
+        phone_numbers=phone,
+        sign_name=sign_name,
+        template_code=template_code,
+        template_param=json.dumps(template_params, ensure_ascii=False),
+        out_id=out_id,
     )
-    key = _hmac256(f"TC3{secret_key}".encode(), date)
-    key = _hmac256(key, service)
-    key = _hmac256(key, "tc3_request")
-    signature = hmac.new(
-        key, string_to_sign.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
-    return (
-        f"TC3-HMAC-SHA256 Credential={secret_id}/{scope}, "
-        f"SignedHeaders=content-type;host, Signature={signature}"
+    runtime = RuntimeOptions(
+        autoretry=False,
+        connect_timeout=TIMEOUT * 1000,
+        read_timeout=TIMEOUT * 1000,
+    )
+    try:
+        response = client.send_sms_with_options(request, runtime)
+    except (ServerException, ThrottlingException) as exc:
+        raise ProviderError(
+            exc.code or f"http_{exc.status_code}",
+            (exc.data or {}).get("Message") or NETWORK_REASON,
+            temporary=True,
+        ) from None
+    except AlibabaCloudException as exc:  # a 4xx answer: refused
+        raise aliyun_error(exc.code, (exc.data or {}).get("Message")) from None
+    except TeaException:  # no answer (network, timeout)
+        raise ProviderError("network", NETWORK_REASON, temporary=True) from None
+    return aliyun_parse(response.body)
+
+
+def aliyun_parse(body):
+    """The BizId of an accepted message (SendSmsResponseBody), or
+    ProviderError."""
+    if body is None:
+        raise ProviderError("empty", NETWORK_REASON, temporary=True)
+    if body.code == "OK":
+        return body.biz_id
+    raise aliyun_error(body.code, body.message)
+
+
+# ---------------------------------------------------------------------------
+# Tencent Cloud
+# ---------------------------------------------------------------------------
+TENCENT_TEMPORARY = ("LimitExceeded", "InternalError", "RequestLimitExceeded")
+# the SDK's own codes when the request did not get a usable answer
+TENCENT_NETWORK = ("ClientNetworkError", "ServerNetworkError", "JSONDecodeError")
+
+
+def tencent_error(code, message):
+    code = code or "unknown"
+    return ProviderError(
+        code, message or code, temporary=code.startswith(TENCENT_TEMPORARY)
     )
 
 
-def tencent_send_request(
+def tencent_send(
     secret_id,
     secret_key,
     sdk_app_id,
@@ -178,79 +155,40 @@ def tencent_send_request(
     template_values,
     session_context,
     region="ap-guangzhou",
-    timestamp=None,
 ):
-    """(url, headers, JSON body) of a signed SendSms POST; ``phone`` in E.164
-    (+86...) and ``template_values`` the parameters in the template's order."""
-    timestamp = int(timestamp or time.time())
-    payload = json.dumps(
-        {
-            "PhoneNumberSet": [phone],
-            "SmsSdkAppId": sdk_app_id,
-            "SignName": sign_name,
-            "TemplateId": template_id,
-            "TemplateParamSet": [str(value) for value in template_values],
-            "SessionContext": session_context,
-        },
-        ensure_ascii=False,
-    )
-    headers = {
-        "Authorization": tencent_authorization(
-            secret_id, secret_key, "sms", TENCENT_ENDPOINT, timestamp, payload
+    """Send one text with the SDK's ``SendSms``; the SerialNo of the accepted
+    message, or ProviderError. ``phone`` in E.164 (+86...) and
+    ``template_values`` the parameters in the template's order."""
+    client = SmsClient(
+        Credential(secret_id, secret_key),
+        region,
+        ClientProfile(
+            httpProfile=HttpProfile(endpoint=TENCENT_ENDPOINT, reqTimeout=TIMEOUT)
         ),
-        "Content-Type": "application/json; charset=utf-8",
-        "Host": TENCENT_ENDPOINT,
-        "X-TC-Action": "SendSms",
-        "X-TC-Timestamp": str(timestamp),
-        "X-TC-Version": TENCENT_VERSION,
-        "X-TC-Region": region,
-    }
-    return f"https://{TENCENT_ENDPOINT}/", headers, payload
-
-
-TENCENT_TEMPORARY = ("LimitExceeded", "InternalError", "RequestLimitExceeded")
-
-
-def tencent_parse(answer):
-    """The SerialNo of an accepted message, or ProviderError."""
-    response = answer.get("Response") or {}
-    error = response.get("Error")
-    if error:
-        code = error.get("Code") or "unknown"
-        raise ProviderError(
-            code, error.get("Message") or code, code.startswith(TENCENT_TEMPORARY)
-        )
-    status = (response.get("SendStatusSet") or [{}])[0]
-    code = status.get("Code") or "unknown"
-    if code == "Ok":
-        return status.get("SerialNo")
-    raise ProviderError(
-        code, status.get("Message") or code, code.startswith(TENCENT_TEMPORARY)
     )
+    request = tencent_models.SendSmsRequest()
+    request.SmsSdkAppId = sdk_app_id
+    request.SignName = sign_name
+    request.TemplateId = template_id
+    request.TemplateParamSet = [str(value) for value in template_values]
+    request.PhoneNumberSet = [phone]
+    request.SessionContext = session_context
+    try:
+        response = client.SendSms(request)
+    except TencentCloudSDKException as exc:
+        if exc.code in TENCENT_NETWORK:
+            raise ProviderError("network", NETWORK_REASON, temporary=True) from None
+        raise tencent_error(exc.code, exc.message) from None
+    return tencent_parse(response)
 
 
-# ---------------------------------------------------------------------------
-# Transport
-# ---------------------------------------------------------------------------
-def http_post(url, data=None, headers=None, body=None):
-    """POST and return the JSON answer; a network error or a 5xx is a
-    temporary ProviderError (the message stays failed, and is retried)."""
-    try:
-        response = requests.post(
-            url,
-            data=body.encode("utf-8") if body is not None else data,
-            headers=headers,
-            timeout=TIMEOUT,
-        )
-    except requests.RequestException as exc:
-        raise ProviderError("network", type(exc).__name__, temporary=True) from None
-    if response.status_code >= 500:
-        raise ProviderError(
-            f"http_{response.status_code}", response.reason, temporary=True
-        )
-    try:
-        return response.json()
-    except ValueError:
-        raise ProviderError(
-            f"http_{response.status_code}", "not JSON", temporary=True
-        ) from None
+def tencent_parse(response):
+    """The SerialNo of an accepted message (SendSmsResponse: one status per
+    number, one number here), or ProviderError."""
+    statuses = response.SendStatusSet or []
+    if not statuses:
+        raise ProviderError("empty", NETWORK_REASON, temporary=True)
+    status = statuses[0]
+    if status.Code == "Ok":
+        return status.SerialNo
+    raise tencent_error(status.Code, status.Message)
