@@ -1,0 +1,1 @@
+from . import test_letter, test_portal, test_ui
