@@ -30,6 +30,8 @@ SUITE_MODULES = (
     "care_residence",
     "care_health",
     "care_health_devices",
+    "care_family",
+    "care_family_devices",
 )
 EXTENDED_MODELS = (
     "res.partner",
