@@ -1,1 +1,1 @@
-from . import care_vital_reading
+from . import care_elder, care_vital_reading

@@ -1,5 +1,8 @@
 from datetime import datetime, timedelta
 
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user
+
 from odoo.addons.care_health.tests.common import HealthCase
 
 T0 = datetime(2026, 5, 4, 9, 0)
@@ -49,3 +52,22 @@ class TestDeviceVitals(HealthCase):
                 [("elder_id", "=", self.elder_a.id), ("rule_id", "=", rule.id)]
             )
         )
+
+    def test_doctor_and_health_team_both_read_the_medical_fields(self):
+        """care_devices' family doctor and care_health's team member each
+        read the medical part of the archive, whichever addon loaded last."""
+        self.elder_a.sudo().write(
+            {"medications": "氨氯地平 5mg qd", "allergies": "青霉素"}
+        )
+        doctor = new_test_user(
+            self.env,
+            login="hd_doctor",
+            groups="base.group_user,care_devices.group_care_family_doctor",
+        )
+        fields_ = ["medications", "allergies", "condition_ids", "treatment_plan"]
+        for user in (doctor, self.member_a):
+            values = self.elder_a.with_user(user).read(fields_)[0]
+            self.assertEqual(values["medications"], "氨氯地平 5mg qd", user.login)
+            self.assertEqual(values["allergies"], "青霉素", user.login)
+        with self.assertRaises(AccessError):
+            self.elder_a.with_user(self.dispatcher).read(["medications"])
