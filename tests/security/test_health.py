@@ -353,3 +353,29 @@ def test_referral_letter_refused_to_other_roles(odoo_server, http, admin, world,
     )
     assert page.status == 200, page.body[:300]
     assert "sec test" in page.body.decode()
+
+
+def test_member_moves_own_referral_through_its_cycle_over_xmlrpc(admin, world):
+    """Every step of the referral cycle answers over XML-RPC (an action that
+    returned None could not be sent back: a crash, not an answer)."""
+    member = world["callers"]["a"]
+    hospital = _xmlid(admin, "care_health", "hospital_demo")
+    department = _xmlid(admin, "care_health", "department_cardiology_demo")
+    referral = admin.call(
+        "care.health.referral",
+        "create",
+        {
+            "elder_id": world["elders"]["a"],
+            "reason": "cycle over RPC",
+            "hospital_id": hospital,
+            "department_id": department,
+        },
+    )
+    member.call("care.health.referral", "action_send", [referral])
+    for step in ("action_accept", "action_seen"):
+        assert member.call("care.health.referral", step, [referral]) is True, step
+    member.call("care.health.referral", "write", [referral], {"advice": "低盐饮食"})
+    member.call("care.health.referral", "action_return", [referral])
+    assert member.call("care.health.referral", "action_close", [referral]) is True
+    state = admin.call("care.health.referral", "read", [referral], ["state"])
+    assert state[0]["state"] == "closed"

@@ -351,3 +351,4 @@ class CareCall(models.Model):
         now = fields.Datetime.now()
         for call in self:
             call.write({"state": "done", "date_end": call.date_end or now})
+        return True

@@ -219,6 +219,7 @@ class CareProvider(models.Model):
                 "state_reason": False,
             }
         )
+        return True
 
     def action_suspend(self):
         self._care_check_coordinator()
@@ -230,14 +231,17 @@ class CareProvider(models.Model):
                     )
                 )
         self.sudo().write({"state": "suspended"})
+        return True
 
     def action_terminate(self):
         self._care_check_coordinator()
         self.sudo().write({"state": "terminated"})
+        return True
 
     def action_reapply(self):
         self._care_check_coordinator()
         self.sudo().write({"state": "application"})
+        return True
 
     # ------------------------------------------------------------------
     # Qualifications

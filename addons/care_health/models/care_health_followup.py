@@ -324,6 +324,7 @@ class CareHealthFollowup(models.Model):
         if self.filtered(lambda f: f.state != "planned"):
             raise UserError(self.env._("Only a planned follow-up can be cancelled."))
         self.sudo().write({"state": "cancelled"})
+        return True
 
     def _apply_outcome(self):
         Referral = self.env["care.health.referral"]

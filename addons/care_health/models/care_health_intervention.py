@@ -209,6 +209,7 @@ class CareHealthIntervention(models.Model):
                 "care_health.mail_activity_type_escalation",
             ]
         )
+        return True
 
     @api.model
     def _cron_escalate(self):

@@ -204,9 +204,11 @@ class CareHealthReferral(models.Model):
 
     def action_accept(self):
         self._move("accepted")
+        return True
 
     def action_seen(self):
         self._move("seen")
+        return True
 
     def action_return(self):
         self._check_move("returned")
@@ -242,6 +244,7 @@ class CareHealthReferral(models.Model):
         self.sudo().activity_feedback(
             ["care_health.mail_activity_type_referral_followup"]
         )
+        return True
 
     def action_cancel(self):
         self._move("cancelled")
@@ -251,3 +254,4 @@ class CareHealthReferral(models.Model):
                 "care_health.mail_activity_type_referral_followup",
             ]
         )
+        return True

@@ -206,6 +206,7 @@ class CareHealthRegistry(models.Model):
         self.sudo().followup_ids.filtered(lambda f: f.state == "planned").write(
             {"state": "cancelled"}
         )
+        return True
 
     def _add_advice(self, advice, source):
         """Returned advice goes back into the plan (notes and chatter)."""

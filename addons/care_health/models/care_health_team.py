@@ -327,11 +327,13 @@ class CareHealthContract(models.Model):
         self.sudo().write(
             {"state": "closed", "date_end": fields.Date.context_today(self)}
         )
+        return True
 
     def action_reopen(self):
         check_health_user(self.env, leader=True)
         self.check_access("write")
         self.sudo().write({"state": "active", "date_end": False})
+        return True
 
     @api.model
     def _cron_close_expired(self):
