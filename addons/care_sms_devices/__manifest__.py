@@ -1,7 +1,8 @@
 {
     "name": "Care SMS for Alarms",
     "summary": "Texts the emergency contacts who opted in when an SOS or fall "
-    "alarm opens, and the outcome when the desk closes it",
+    "alarm opens, with a link to the alarm's status page, and the outcome when "
+    "the desk closes it",
     "version": "18.0.1.0.0",
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
@@ -10,5 +11,6 @@
     "auto_install": True,
     "data": [
         "views/care_elder_contact_views.xml",
+        "views/alarm_status_templates.xml",
     ],
 }

@@ -16,6 +16,8 @@ import time
 from odoo import SUPERUSER_ID, http
 from odoo.http import request
 
+from odoo.addons.sms.controllers.main import SmsController
+
 _logger = logging.getLogger(__name__)
 
 TOLERANCE = 300  # seconds
@@ -179,3 +181,36 @@ class CareSmsController(http.Controller):
         return request.make_json_response(
             {"code": 0, "result": 0, "msg": "OK", "optouts": len(stops)}
         )
+
+
+class CareSmsIapStatus(SmsController):
+    """Odoo IAP's delivery reports also update the suite's SMS log.
+
+    The route and its trust are Odoo's own (public, the 32-hex uuids of the
+    texts being the secret); the suite only reads the outcome after Odoo's
+    checks passed."""
+
+    @http.route()
+    def update_sms_status(self, message_statuses):
+        answer = super().update_sms_status(message_statuses)
+        success = request.env["sms.sms"].IAP_TO_SMS_STATE_SUCCESS
+        receipts = []
+        for status in message_statuses:
+            iap_status = status["sms_status"]
+            if success.get(iap_status) in ("process", "pending"):
+                continue  # not final: accepted, on its way
+            delivered = success.get(iap_status) == "sent"
+            for uuid in status["uuids"]:
+                receipts.append(
+                    (
+                        uuid,
+                        delivered,
+                        False if delivered else iap_status,
+                        _key("iap", uuid, iap_status),
+                    )
+                )
+        if receipts:
+            request.env["care.sms.message"].with_user(
+                SUPERUSER_ID
+            )._care_apply_receipts("iap", receipts)
+        return answer

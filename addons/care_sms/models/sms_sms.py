@@ -52,6 +52,8 @@ class SmsSms(models.Model):
                         "state": "sent",
                         "attempts": message.attempts + 1,
                         "sent_date": fields.Datetime.now(),
+                        # IAP's delivery reports (/sms/status) name the uuid
+                        "provider_ref": sms.uuid,
                     }
                 )
             elif sms.state == "error":

@@ -9,7 +9,12 @@ from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
 MOBILE = "138 0013 8000"
 MOBILE_E164 = "+8613800138000"
-ALARM_PARAMS = {"elder": "张秀英", "alarm": "SOS", "time": "08:15"}
+ALARM_PARAMS = {
+    "elder": "张秀英",
+    "alarm": "SOS",
+    "time": "08:15",
+    "link": "https://care.example.cn/care/alarm/Zm9vYmFyYmF6cXV4cXV1eA",
+}
 ORDER_PARAMS = {"elder": "张秀英", "service": "助浴", "time": "明天9点"}
 
 

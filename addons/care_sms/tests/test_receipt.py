@@ -4,8 +4,12 @@ import hashlib
 import hmac
 import json
 import time
+from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.sms.tools.sms_api import SmsApi
 
 from .common import MOBILE, ORDER_PARAMS
 
@@ -184,3 +188,94 @@ class TestReceiptHttp(HttpCase):
             [{"phone_number": "13900001111", "content": "td"}],
         )
         self.assertEqual(answer.json()["optouts"], 1)
+
+
+@tagged("post_install", "-at_install")
+class TestIapDeliveryReports(HttpCase):
+    """Odoo IAP's webhook (/sms/status) updates the suite's log as well."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Param = cls.env["ir.config_parameter"].sudo()
+        Param.set_param("care_sms.provider", "iap")
+        cls.env["care.sms.template"].create(
+            {
+                "name": "IAP",
+                "kind": "visit_done",
+                "provider": "iap",
+                "template_code": "-",
+                "sign_name": "颐养关爱",
+                "param_names": "elder",
+                "body": "{elder}的服务已完成",
+            }
+        )
+
+        def iap_send(api, messages, delivery_reports_url=False):
+            # IAP's answer to a batch it accepted (the network is not called)
+            return [
+                {"uuid": n["uuid"], "state": "success"}
+                for m in messages
+                for n in m["numbers"]
+            ]
+
+        cls.messages = cls.env["care.sms.message"]
+        for _i in range(2):
+            cls.messages |= cls.env["care.sms.message"]._care_queue(
+                "visit_done", MOBILE, {"elder": "张秀英"}
+            )
+        with patch.object(SmsApi, "_send_sms_batch", iap_send):
+            cls.env["sms.sms"].sudo().search(
+                [("care_message_id", "in", cls.messages.ids)]
+            ).send(raise_exception=False)
+
+    def report(self, statuses):
+        return self.url_open(
+            "/sms/status",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {"message_statuses": statuses},
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+
+    def test_delivered_and_failed_then_replay(self):
+        delivered, failed = self.messages
+        self.assertEqual(self.messages.mapped("state"), ["sent", "sent"])
+        self.assertRegex(delivered.provider_ref, r"^[0-9a-f]{32}$")
+        answer = self.report(
+            [
+                {"sms_status": "delivered", "uuids": [delivered.provider_ref]},
+                {"sms_status": "not_delivered", "uuids": [failed.provider_ref]},
+            ]
+        )
+        self.assertEqual(answer.status_code, 200)
+        self.assertEqual(answer.json()["result"], "OK")
+        self.messages.invalidate_recordset()
+        self.assertEqual(delivered.state, "delivered")
+        self.assertEqual(failed.state, "failed")
+        self.assertEqual(failed.reason, "not_delivered")
+        # the same report again, or a late contrary one, changes nothing
+        answer = self.report(
+            [{"sms_status": "not_delivered", "uuids": [delivered.provider_ref]}]
+        )
+        self.assertEqual(answer.status_code, 200)
+        self.messages.invalidate_recordset()
+        self.assertEqual(delivered.state, "delivered")
+        self.assertFalse(delivered.reason)
+
+    def test_not_final_status_and_bad_uuid(self):
+        message = self.messages[0]
+        # accepted by the operator, not yet delivered: still sent
+        self.report([{"sms_status": "sent", "uuids": [message.provider_ref]}])
+        message.invalidate_recordset()
+        self.assertEqual(message.state, "sent")
+        # an ill-formed report is refused by Odoo's checks, nothing changes
+        with mute_logger("odoo.addons.sms.controllers.main", "odoo.http"):
+            answer = self.report([{"sms_status": "delivered", "uuids": ["1 OR 1=1"]}])
+        self.assertIn("error", answer.json())
+        message.invalidate_recordset()
+        self.assertEqual(message.state, "sent")

@@ -228,7 +228,10 @@ class TestRouting(SmsCase):
         self.assertEqual(payload["TemplateId"], "1000001")
         self.assertEqual(payload["SessionContext"], str(message.id))
         # the values in the template's parameter order
-        self.assertEqual(payload["TemplateParamSet"], ["张秀英", "SOS", "08:15"])
+        self.assertEqual(
+            payload["TemplateParamSet"],
+            ["张秀英", "SOS", "08:15", ALARM_PARAMS["link"]],
+        )
         self.assertTrue(
             calls[0]
             .headers["Authorization"]

@@ -1,4 +1,6 @@
 import logging
+import secrets
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -7,6 +9,8 @@ _logger = logging.getLogger(__name__)
 
 # the alarms the families are texted about
 SMS_ALARMS = ("sos", "fall")
+# how long after its closing an alarm's status page still answers
+STATUS_DAYS = 7
 
 
 class HelpdeskTicket(models.Model):
@@ -14,12 +18,21 @@ class HelpdeskTicket(models.Model):
 
     care_sms_alarm_sent = fields.Boolean("Alarm texted", readonly=True, copy=False)
     care_sms_outcome_sent = fields.Boolean("Outcome texted", readonly=True, copy=False)
+    # the secret of the alarm's public status page (the link in the texts)
+    care_sms_token = fields.Char(
+        "Status page key",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="elder_crm.group_care_emergency,base.group_system",
+    )
 
     @api.model
     def _care_guarded_fields(self):
         return super()._care_guarded_fields() | {
             "care_sms_alarm_sent",
             "care_sms_outcome_sent",
+            "care_sms_token",
         }
 
     @api.model_create_multi
@@ -47,6 +60,36 @@ class HelpdeskTicket(models.Model):
             lambda c: c.is_emergency and c.care_sms_alarm and c.mobile
         )
 
+    def _care_sms_status_url(self):
+        """The short link of the alarm's status page, made on first use."""
+        self.ensure_one()
+        ticket = self.sudo()
+        if not ticket.care_sms_token:
+            # 16 random bytes: 22 characters nobody can guess
+            ticket.write({"care_sms_token": secrets.token_urlsafe(16)})
+        base = ticket.get_base_url().rstrip("/")
+        return f"{base}/care/alarm/{ticket.care_sms_token}"
+
+    @api.model
+    def _care_sms_status_ticket(self, token):
+        """The alarm whose status page ``token`` opens, or an empty recordset:
+        an unknown key, an alarm not texted about, or one closed more than
+        STATUS_DAYS ago."""
+        if not token or len(token) < 20 or len(token) > 64:
+            return self.browse()
+        ticket = self.sudo().search([("care_sms_token", "=", token)], limit=1)
+        if not ticket or not secrets.compare_digest(ticket.care_sms_token, token):
+            return self.browse()
+        if (
+            ticket.closed
+            and ticket.closed_date
+            and (
+                ticket.closed_date < fields.Datetime.now() - timedelta(days=STATUS_DAYS)
+            )
+        ):
+            return self.browse()
+        return ticket
+
     def _care_sms_alarm(self, kind):
         """One text per contact and ticket: the flag is set in the same
         transaction, so a joined second alarm (same ticket) or a second close
@@ -70,8 +113,17 @@ class HelpdeskTicket(models.Model):
                 ).strftime("%H:%M")
             else:
                 params["outcome"] = outcomes.get(ticket.care_outcome, "")
+            # a link to the status page where the centre's approved template
+            # has one (older templates without it still send)
+            contacts = ticket._care_sms_contacts()
+            try:
+                template = Message._care_template(kind, ticket.company_id)
+            except UserError:
+                template = None  # refused below, noted per contact
+            if contacts and template and "link" in template._param_list():
+                params["link"] = ticket._care_sms_status_url()
             sent = []
-            for contact in ticket._care_sms_contacts():
+            for contact in contacts:
                 try:
                     Message._care_queue(
                         kind,

@@ -1,1 +1,1 @@
-from . import test_alarm_sms
+from . import test_alarm_sms, test_alarm_status
