@@ -19,6 +19,7 @@
         "data/base_import_mapping_data.xml",
         "views/care_service_category_views.xml",
         "views/care_provider_views.xml",
+        "views/care_evv_review_views.xml",
         "views/fsm_order_views.xml",
         "views/care_knowledge_views.xml",
         "views/care_call_views.xml",

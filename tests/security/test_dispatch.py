@@ -32,6 +32,13 @@ PROTECTED = {
     "care_has_health_notes": False,
     "care_volunteer_hours": 42.0,
     "care_price": 0.01,
+    # the proof of visit and its review (issue 21)
+    "care_evv_state": "verified",
+    "care_evv_reason": False,
+    "care_evv_distance_in": 1,
+    "care_evv_minutes_off": 0,
+    "care_evv_review_note": "ok",
+    "care_checkout_latitude": 1.5,
 }
 ATTACKERS = ("dispatcher", "reception", "emergency")
 
@@ -479,3 +486,47 @@ def test_same_external_id_at_once_gives_one_call(admin, http, pbx):
         admin.call("care.call", "search_count", [("external_id", "=", external_id)])
         == 1
     )
+
+
+# ----------------------------------------------------------------------
+# issue 21 item 2: proof of visit
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("login", ("reception", "emergency", "finance", "doctor"))
+def test_only_dispatchers_review_the_proof_of_visit(admin, role, ids, order, login):
+    # checked in without a position: an exception to review
+    admin.call("fsm.order", "action_care_checkin", [order])
+    fields = ["care_evv_state", "care_evv_review_note", "care_evv_reviewed_by"]
+    before = admin.read("fsm.order", [order], fields)
+    assert before[0]["care_evv_state"] == "exception"
+    caller = role(login)
+    for method in ("action_care_evv_accept", "action_care_evv_reject"):
+        refusal_or_fail(caller.refused("fsm.order", method, [order], "我来批准"))
+    # nor through the review wizard
+    refusal_or_fail(
+        caller.refused(
+            "care.evv.review",
+            "create",
+            {"order_id": order, "decision": "accept", "note": "x"},
+        )
+    )
+    assert admin.read("fsm.order", [order], fields) == before
+    # the dispatcher reviews once; a replay is refused and changes nothing
+    dispatcher = role("dispatcher")
+    assert dispatcher.call("fsm.order", "action_care_evv_accept", [order], "信号漂移")
+    after = admin.read("fsm.order", [order], fields)
+    assert after[0]["care_evv_state"] == "accepted"
+    refusal_or_fail(
+        dispatcher.refused("fsm.order", "action_care_evv_reject", [order], "改主意")
+    )
+    assert admin.read("fsm.order", [order], fields) == after
+
+
+def test_check_in_with_an_impossible_position_is_refused(admin, role, ids, order):
+    dispatcher = role("dispatcher")
+    for position in ((95.0, 116.0), (39.9, 200.0), ("39.9", "116.4")):
+        refusal_or_fail(
+            dispatcher.refused("fsm.order", "action_care_checkin", [order], *position)
+        )
+    [after] = admin.read("fsm.order", [order], ["care_checkin_at", "care_evv_state"])
+    assert not after["care_checkin_at"]
+    assert after["care_evv_state"] == "none"

@@ -445,3 +445,63 @@ def test_reception_signs_a_lead_over_xmlrpc(admin, role, who):
     assert refusal(text), text
     assert "birth year -1950 is not possible" in text
     assert re.search(r"between 1900 and \d{4}", text)
+
+
+# ----------------------------------------------------------------------
+# Issue 21 item 4: duplicate enquiries over XML-RPC
+# ----------------------------------------------------------------------
+def test_duplicate_flagged_and_linked_by_reception_only(admin, role):
+    reception = role("reception")
+    mobile = fresh_mobile()
+    elder = admin.call(
+        "care.elder",
+        "create",
+        {
+            "name": f"已建档老人{uuid.uuid4().hex[:4]}",
+            "contact_ids": [
+                (0, 0, {"name": "儿子", "mobile": mobile, "relationship": "son"})
+            ],
+        },
+    )
+    # reception types the son's number in another form: flagged at once
+    typed = f"+86 {mobile[:3]}-{mobile[3:7]}-{mobile[7:]}"
+    lead = reception.call(
+        "crm.lead",
+        "create",
+        {
+            "name": f"重复咨询 {uuid.uuid4().hex[:6]}",
+            "type": "opportunity",
+            "mobile": typed,
+            "user_id": reception.uid,
+        },
+    )
+    [row] = reception.read(
+        "crm.lead", [lead], ["care_possible_duplicate", "care_duplicate_elder_ids"]
+    )
+    assert row["care_possible_duplicate"] is True
+    assert row["care_duplicate_elder_ids"] == [elder]
+    # the wrong role, the wrong elder, and a forged context are refused
+    fields = ["care_elder_id", "care_possible_duplicate"]
+    before = admin.read("crm.lead", [lead], fields)
+    for login in ("dispatcher", "emergency", "finance"):
+        text = role(login).refused("crm.lead", "action_care_link_elder", [lead], elder)
+        assert refusal(text), text
+    stranger = admin.call("care.elder", "create", {"name": "无关老人"})
+    text = reception.refused("crm.lead", "action_care_link_elder", [lead], stranger)
+    assert refusal(text) and "does not share a number" in text, text
+    text = reception.refused(
+        "care.elder",
+        "action_care_link_lead",
+        [stranger],
+        context={"care_lead_id": lead},
+    )
+    assert refusal(text), text
+    assert admin.read("crm.lead", [lead], fields) == before
+    # reception links it; the flag is settled; a replay is refused
+    assert reception.call("crm.lead", "action_care_link_elder", [lead], elder)
+    [after] = admin.read("crm.lead", [lead], fields)
+    assert after["care_elder_id"][0] == elder
+    assert after["care_possible_duplicate"] is False
+    text = reception.refused("crm.lead", "action_care_link_elder", [lead], elder)
+    assert refusal(text), text
+    assert admin.read("crm.lead", [lead], fields) == [after]

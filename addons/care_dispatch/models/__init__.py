@@ -10,6 +10,7 @@ from . import (
     care_service_report,
     care_visit_duty,
     fsm_order,
+    fsm_order_evv,
     fsm_order_visit,
     fsm_person,
     res_config_settings,

@@ -12,6 +12,7 @@ THRESHOLDS = {
     "review_min_rating": 3.0,
     "review_min_on_time": 80.0,
     "review_max_complaints": 20.0,
+    "review_min_evv": 95.0,
 }
 
 
@@ -40,6 +41,12 @@ class CareProviderScorecard(models.Model):
         help="Completed visits that still have the evidence their service asks "
         "for (check-in and check-out, photo, signature).",
     )
+    score_evv = fields.Float(
+        "Visits verified (%)",
+        readonly=True,
+        help="Checked-in visits whose proof of visit (place and time) was "
+        "verified without exception; rejected visits count against it.",
+    )
     needs_review = fields.Boolean(
         "To review",
         readonly=True,
@@ -58,6 +65,7 @@ class CareProviderScorecard(models.Model):
             "score_completion",
             "score_complaints",
             "score_evidence",
+            "score_evv",
             "needs_review",
             "score_date",
         }
@@ -101,7 +109,9 @@ class CareProviderScorecard(models.Model):
                               OR EXISTS (SELECT 1 FROM ir_attachment a
                                           WHERE a.res_model = 'fsm.order'
                                             AND a.res_id = o.id
-                                            AND a.res_field = 'signature')))
+                                            AND a.res_field = 'signature'))),
+                   COUNT(*) FILTER (WHERE o.care_checkin_at IS NOT NULL
+                                     AND o.care_evv_state = 'verified')
               FROM fsm_order o
               JOIN fsm_stage s ON s.id = o.stage_id
          LEFT JOIN care_service_category c ON c.id = o.care_category_id
@@ -132,20 +142,21 @@ class CareProviderScorecard(models.Model):
                 bad + (count if complained else 0),
             )
         setting = self.env["fsm.order"]._care_setting
-        min_rating, min_on_time, max_complaints = (
+        min_rating, min_on_time, max_complaints, min_evv = (
             setting(key, THRESHOLDS[key])
             for key in (
                 "review_min_rating",
                 "review_min_on_time",
                 "review_max_complaints",
+                "review_min_evv",
             )
         )
         today = fields.Date.context_today(self)
         flagged = self.browse()
         failed = self.browse()
         for provider in providers.sudo():
-            total, done, cancelled, visited, on_time, evidenced = orders.get(
-                provider.id, (0, 0, 0, 0, 0, 0)
+            total, done, cancelled, visited, on_time, evidenced, verified = orders.get(
+                provider.id, (0, 0, 0, 0, 0, 0, 0)
             )
             called, complained = complaints.get(provider.id, (0, 0))
             vals = {
@@ -156,12 +167,14 @@ class CareProviderScorecard(models.Model):
                 "score_on_time": 100.0 * on_time / visited if visited else 0.0,
                 "score_complaints": 100.0 * complained / called if called else 0.0,
                 "score_evidence": 100.0 * evidenced / done if done else 0.0,
+                "score_evv": 100.0 * verified / visited if visited else 0.0,
                 "score_date": today,
             }
             review = bool(
                 (called and provider.rating and provider.rating < min_rating)
                 or (visited and vals["score_on_time"] < min_on_time)
                 or (called and vals["score_complaints"] > max_complaints)
+                or (visited and vals["score_evv"] < min_evv)
             )
             vals["needs_review"] = review
             newly = review and not provider.needs_review

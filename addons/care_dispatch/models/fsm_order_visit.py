@@ -79,12 +79,9 @@ class FsmOrderVisit(models.Model):
         )
         return True
 
-    def action_care_checkin(self, latitude=None, longitude=None):
-        """The worker arrives (position from the phone, if any).
-
-        The times and the position are evidence: recorded once, by the
-        system, after checking the caller may act on the order."""
-        self._care_check_may_act()
+    def _care_position(self, latitude, longitude):
+        """(lat, lon) in degrees of a client's position; (0, 0) for none.
+        Refuses what is not a number or not on the earth."""
         position = []
         for value in (latitude, longitude):
             if value in (None, False):
@@ -96,6 +93,16 @@ class FsmOrderVisit(models.Model):
         latitude, longitude = position
         if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
             raise UserError(self.env._("This position is not on the earth."))
+        return latitude, longitude
+
+    def action_care_checkin(self, latitude=None, longitude=None):
+        """The worker arrives (position from the phone, if any).
+
+        The times and the position are evidence: recorded once, by the
+        system, after checking the caller may act on the order. The proof of
+        visit is verified at once (place and time, see fsm_order_evv.py)."""
+        self._care_check_may_act()
+        latitude, longitude = self._care_position(latitude, longitude)
         stage = self.env.ref("care_dispatch.fsm_stage_in_progress")
         now = fields.Datetime.now()
         for order in self:
@@ -115,12 +122,14 @@ class FsmOrderVisit(models.Model):
                     "care_checkin_latitude": latitude,
                     "care_checkin_longitude": longitude,
                     "stage_id": stage.id,
+                    **order._care_evv_checkin(latitude, longitude, now),
                 }
             )
         return True
 
-    def action_care_checkout(self):
+    def action_care_checkout(self, latitude=None, longitude=None):
         self._care_check_may_act()
+        latitude, longitude = self._care_position(latitude, longitude)
         now = fields.Datetime.now()
         for order in self:
             if not order.care_checkin_at:
@@ -131,7 +140,13 @@ class FsmOrderVisit(models.Model):
                 raise UserError(
                     self.env._("%s: the worker has already checked out.", order.name)
                 )
-            order.sudo().write({"care_checkout_at": now, "date_end": now})
+            order.sudo().write(
+                {
+                    "care_checkout_at": now,
+                    "date_end": now,
+                    **order._care_evv_checkout(latitude, longitude),
+                }
+            )
         return True
 
     def _care_missing_evidence(self):

@@ -37,6 +37,21 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="care_dispatch.review_min_on_time",
         default=80.0,
     )
+    care_review_min_evv = fields.Float(
+        "Review below verified visits of (%)",
+        config_parameter="care_dispatch.review_min_evv",
+        default=95.0,
+    )
+    care_evv_radius_m = fields.Integer(
+        "Check-in radius around the home (m)",
+        config_parameter="care_dispatch.evv_radius_m",
+        default=100,
+    )
+    care_evv_window_minutes = fields.Integer(
+        "Check-in window around the planned start (± min)",
+        config_parameter="care_dispatch.evv_window_minutes",
+        default=15,
+    )
     care_review_max_complaints = fields.Float(
         "Review above complaints of (%)",
         config_parameter="care_dispatch.review_max_complaints",
@@ -64,4 +79,16 @@ class ResConfigSettings(models.TransientModel):
             if not 0 <= settings.care_callback_share <= 100:
                 raise ValidationError(
                     self.env._("The share of orders called back is 0 to 100 %.")
+                )
+
+    @api.constrains("care_evv_radius_m", "care_evv_window_minutes")
+    def _check_care_evv(self):
+        for settings in self:
+            if not 10 <= settings.care_evv_radius_m <= 5000:
+                raise ValidationError(
+                    self.env._("The check-in radius is 10 to 5,000 metres.")
+                )
+            if not 1 <= settings.care_evv_window_minutes <= 240:
+                raise ValidationError(
+                    self.env._("The check-in window is 1 to 240 minutes.")
                 )

@@ -3,6 +3,7 @@ from . import (
     test_api,
     test_crons,
     test_dispatch,
+    test_evv,
     test_guard,
     test_i18n,
     test_import,

@@ -17,6 +17,16 @@ from .test_visit import PNG
 class TestReports(DispatchCase):
     """Scorecards and the service report on known orders."""
 
+    # the elder's home; the workers check in and out there (proof of visit)
+    HOME = (39.9219, 116.4655)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.elder.partner_id.write(
+            {"partner_latitude": cls.HOME[0], "partner_longitude": cls.HOME[1]}
+        )
+
     def visit(
         self,
         provider,
@@ -35,9 +45,9 @@ class TestReports(DispatchCase):
             order.action_cancel()
             return order
         with freeze_time(t0 + timedelta(hours=5 if late else 2)):
-            order.action_care_checkin()
+            order.action_care_checkin(*self.HOME)
         with freeze_time(t0 + timedelta(hours=6 if late else 4)):
-            order.action_care_checkout()
+            order.action_care_checkout(*self.HOME)
             if photo:
                 self.env["ir.attachment"].create(
                     {
@@ -73,6 +83,7 @@ class TestReports(DispatchCase):
         self.assertAlmostEqual(self.good.score_completion, 500 / 6)
         self.assertAlmostEqual(self.good.score_complaints, 0.0)
         self.assertAlmostEqual(self.good.score_evidence, 100.0)
+        self.assertAlmostEqual(self.good.score_evv, 100.0)
         self.assertAlmostEqual(self.good.rating, 4.4)
         self.assertFalse(self.good.needs_review)
         self.assertTrue(self.poor.needs_review)

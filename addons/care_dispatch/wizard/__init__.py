@@ -1,1 +1,1 @@
-from . import care_dispatch_proposal, care_service_export
+from . import care_dispatch_proposal, care_evv_review, care_service_export

@@ -74,8 +74,11 @@ class CareServiceExport(models.TransientModel):
             self.env._("Signed"),
             self.env._("Satisfaction"),
             self.env._("Complaint"),
+            self.env._("Proof of visit"),
+            self.env._("Check-in distance (m)"),
         ]
         yes, no = self.env._("Yes"), self.env._("No")
+        evv = dict(orders._fields["care_evv_state"]._description_selection(self.env))
         rows = []
         for order in orders:
             elder = order.care_elder_id
@@ -103,6 +106,10 @@ class CareServiceExport(models.TransientModel):
                     yes if order.signature else no,
                     callback.rating or "",
                     (yes if callback.is_complaint else no) if callback else "",
+                    evv.get(order.care_evv_state, ""),
+                    order.care_evv_distance_in
+                    if order.care_evv_distance_in >= 0 and order.care_checkin_at
+                    else "",
                 ]
             )
         return header, rows

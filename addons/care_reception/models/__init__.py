@@ -8,6 +8,7 @@ from . import (
     care_package,
     care_tour_route,
     crm_lead,
+    crm_lead_duplicate,
     crm_stage,
     crm_tag,
     ir_module,

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CareElder(models.Model):
@@ -16,3 +17,17 @@ class CareElder(models.Model):
     def _care_guarded_fields(self):
         # the family's answer sets it (survey.user_input), nobody types it
         return super()._care_guarded_fields() | {"care_satisfaction_score"}
+
+    def action_care_link_lead(self):
+        """From the lead's list of elders with its number: link that lead
+        (``care_lead_id`` in the context) to this elder. The lead's method
+        checks the caller, the lead and the match."""
+        self.ensure_one()
+        lead_id = self.env.context.get("care_lead_id")
+        if not isinstance(lead_id, int) or isinstance(lead_id, bool):
+            raise UserError(self.env._("Open the lead to link it to an elder."))
+        lead = self.env["crm.lead"].browse(lead_id).exists()
+        if not lead:
+            raise UserError(self.env._("Open the lead to link it to an elder."))
+        lead.action_care_link_elder(self.id)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}

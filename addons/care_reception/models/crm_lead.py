@@ -165,9 +165,9 @@ class CrmLead(models.Model):
         readonly=True,
         copy=False,
         index=True,
-        help="Made from a public questionnaire whose number another open lead "
-        "already has: compare them (Similar Leads) and merge, or mark it as "
-        "not a duplicate.",
+        help="The lead's number is already another open lead's, or an elder's "
+        "or a family member's of the archive: merge the leads, link the lead "
+        "to the elder, or mark it as not a duplicate.",
     )
     care_health_answers = fields.Text(
         "Health notes",

@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_after_signing,
     test_crons,
+    test_duplicates,
     test_funnel,
     test_guard,
     test_i18n,

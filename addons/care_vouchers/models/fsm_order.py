@@ -386,6 +386,15 @@ class FsmOrder(models.Model):
                 if order.care_voucher_state == "none":
                     order.care_copay_amount = order.care_price
                 continue
+            hold = order._care_evv_hold()
+            if hold:
+                # public money does not pay a visit found not carried out
+                order.care_voucher_state = "waiting_evidence"
+                order._message_log(
+                    body=Markup("<p>%s</p>")
+                    % self.env._("Voucher not redeemed: %s.", hold),
+                )
+                continue
             missing = order._care_missing_evidence()
             if missing:
                 order.care_voucher_state = "waiting_evidence"
@@ -485,6 +494,16 @@ class FsmOrder(models.Model):
             - Line.search([("reversed_line_id", "in", lines.ids)]).reversed_line_id
         )
 
+    def _care_evv_reviewed(self):
+        """A rejected proof of visit gives the voucher and the card back (and
+        redemption refuses the order from then on, see _care_evv_hold)."""
+        result = super()._care_evv_reviewed()
+        rejected = self.filtered(lambda o: o.care_evv_state == "rejected")
+        reason = self.env._("Proof of visit rejected")
+        rejected._care_voucher_reverse(reason)
+        rejected._care_card_reverse(reason)
+        return result
+
     def _care_voucher_reverse(self, reason):
         for order in self.filtered(lambda o: o.care_voucher_state == "redeemed"):
             if order.care_settlement_state in ("claimed", "settled"):
@@ -524,7 +543,7 @@ class FsmOrder(models.Model):
             day = fields.Date.context_today(
                 order, order.date_end or fields.Datetime.now()
             )
-            if order._care_missing_evidence():
+            if order._care_missing_evidence() or order._care_evv_hold():
                 continue  # like a voucher: not without the evidence
             if not card._usable_on(day):
                 order._message_log(

@@ -1,5 +1,10 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from odoo.addons.care_dispatch.tests.test_visit import PNG
 
 from .common import VoucherCase
 
@@ -120,6 +125,47 @@ class TestRedemption(VoucherCase):
         other.action_cancel()
         self.assertEqual(other.care_voucher_state, "reversed")
         self.assertEqual(self.balance(self.entitlement), 100.0)
+
+    def test_rejected_proof_of_visit_gives_the_voucher_back(self):
+        """Checked in without a position: an exception, paid as usual while it
+        waits for review; rejected, the voucher is given back and the order
+        is never redeemed again."""
+        order = self.done_order()
+        self.assertEqual(order.care_evv_state, "exception")
+        self.assertEqual(order.care_voucher_state, "redeemed")
+        self.assertEqual(self.balance(self.entitlement), 65.0)
+        order.with_user(self.agent).action_care_evv_reject("服务人员不在现场")
+        self.assertEqual(order.care_evv_state, "rejected")
+        self.assertEqual(order.care_voucher_state, "reversed")
+        self.assertEqual(self.balance(self.entitlement), 100.0)
+        # finance's redeem button does not pay it again
+        order.with_user(self.finance).action_care_voucher_redeem()
+        self.assertEqual(self.balance(self.entitlement), 100.0)
+        # an accepted exception stays paid
+        other = self.done_order()
+        other.with_user(self.agent).action_care_evv_accept("高层信号漂移")
+        self.assertEqual(other.care_voucher_state, "redeemed")
+        self.assertEqual(self.balance(self.entitlement), 65.0)
+
+    def test_rejected_before_completion_is_not_redeemed(self):
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        order = self.make_order(request_early=t0, request_late=t0 + timedelta(hours=3))
+        order.action_care_dispatch(self.good.id)
+        order.action_care_checkin()
+        order.with_user(self.agent).action_care_evv_reject("虚假签到")
+        order.action_care_checkout()
+        self.env["ir.attachment"].create(
+            {
+                "name": "p.png",
+                "datas": PNG,
+                "res_model": "fsm.order",
+                "res_id": order.id,
+            }
+        )
+        order.action_complete()
+        self.assertEqual(order.care_voucher_state, "waiting_evidence")
+        self.assertEqual(self.balance(self.entitlement), 100.0)
+        self.assertIn("rejected", order.message_ids[:1].body)
 
     def test_closed_month_pays_no_voucher(self):
         self.programme._close_month(self.this_month)
