@@ -372,6 +372,35 @@ def test_non_medical_roles_do_not_see_health(admin, role):
     assert refusal(text), text
     [row] = admin.read("crm.lead", [lead], ["tag_ids"])
     assert dementia in row["tag_ids"], "still there for medical staff"
+    # nor can the seller find the leads by the tag's id, or group by it
+    domain = [("id", "=", lead), ("tag_ids", "in", [dementia])]
+    assert admin.call("crm.lead", "search_count", domain) == 1
+    assert seller.call("crm.lead", "search_count", domain) == 0
+    assert (
+        seller.call(
+            "crm.lead", "search_count", [("id", "=", lead), ("tag_ids", "=", dementia)]
+        )
+        == 0
+    )
+    assert (
+        seller.call(
+            "crm.lead",
+            "search_count",
+            [("id", "=", lead), ("tag_ids", "not in", [dementia])],
+        )
+        == 1
+    ), "for the seller the lead does not carry the tag"
+    groups = seller.call(
+        "crm.lead",
+        "read_group",
+        [("id", "=", lead)],
+        ["tag_ids"],
+        ["tag_ids"],
+        lazy=False,
+    )
+    assert all(
+        not group["tag_ids"] or group["tag_ids"][0] != dementia for group in groups
+    ), groups
 
 
 # ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from . import (
     care_tour_route,
     crm_lead,
     crm_lead_duplicate,
+    crm_lead_tags,
     crm_stage,
     crm_tag,
     ir_module,
