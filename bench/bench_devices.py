@@ -21,7 +21,17 @@ connection each) posting to ``POST /care/api/v1/events``:
    second time, queued right after the first so that both often run at once;
    then, read back from the database: every uid stored exactly once, none left
    unprocessed, every resend answered 409 with the first answer's ticket, and
-   at most one open ticket per elder and alarm kind.
+   at most one open ticket per elder and alarm kind;
+4. alarm burst with the call-out ladder active (issue 21): L elders press SOS,
+   a third each followed by the wearer's cancel inside the pre-alert window,
+   a third by a cancel past it (the SOS sent with a device time 60 s old), a
+   third acknowledged by the desk (which starts their ladders) then
+   cancelled; median and p95 ms per event of this burst ("after") against
+   a burst of as many SOS alone from other elders sent just before on the
+   same database ("before"), of the cancels, and of the acknowledgement that
+   starts a ladder; every cancel must get its result
+   (cancelled / too late / acknowledged) and every acknowledged alarm a
+   running ladder.
 
 Prints markdown tables with the targets (PASS/FAIL) and writes the same as
 JSON to bench/results/.
@@ -66,6 +76,7 @@ OPTIONS = [  # option, type, default, help
     ("--sos", int, 1000, "distinct elders pressing SOS (default: %(default)s)"),
     ("--events", int, 10_000, "events of the integrity run (default: %(default)s)"),
     ("--resend-share", float, 0.15, "share of them sent twice (default: %(default)s)"),
+    ("--ladder", int, 600, "elders of the ladder burst (default: %(default)s)"),
     ("--seed", int, 42, "seed (default: %(default)s)"),
     ("--login", str, "admin", "Odoo user (default: %(default)s)"),
     ("--password", str, "admin", "its password (default: %(default)s)"),
@@ -77,6 +88,8 @@ TARGETS = [  # figure, operator, limit, unit
     ("sos_p95_ms", "<", 500, "ms p95 POST to ticket committed"),
     ("lost", "==", 0, "events lost"),
     ("duplicated_tickets", "==", 0, "tickets duplicated"),
+    ("cancel_wrong", "==", 0, "cancels with a wrong result (ladder burst)"),
+    ("sos_after_vs_before", "<=", 1.5, "median ms per event, SOS+cancels ÷ SOS"),
 ]
 
 
@@ -441,6 +454,122 @@ def phase_integrity(args, url, key, rpc, serials, stamp, rng):
     }
 
 
+def desk_group(rpc):
+    """The bench's user acknowledges alarms: put it in the emergency desk."""
+    [group] = rpc(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "elder_crm"), ("name", "=", "group_care_emergency")],
+        ["res_id"],
+    )
+    rpc("res.users", "write", [rpc.uid], {"groups_id": [(4, group["res_id"])]})
+
+
+def phase_ladder(args, url, key, rpc, serials, stamp):
+    """SOS alarms with cancels and acknowledgements, the ladder active."""
+    close_open_alarms(rpc)
+    desk_group(rpc)
+    chosen = serials[: args.ladder]
+    inside, late, acked = chosen[0::3], chosen[1::3], chosen[2::3]
+    # "before": as many SOS of other elders, no cancel, just before, on the
+    # same database and machine load
+    plain = serials[args.ladder : 2 * args.ladder]
+    old = (datetime.now(UTC) - timedelta(seconds=60)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def sos(serial, **extra):
+        return {
+            "device_id": serial,
+            "code": "sos",
+            "event_uid": f"lad-sos-{stamp}-{serial}",
+            **extra,
+        }
+
+    def cancel(serial):
+        return {
+            "device_id": serial,
+            "code": "cancel",
+            "event_uid": f"lad-cancel-{stamp}-{serial}",
+        }
+
+    # each sender is the gateway of its share: an alarm, then its cancel
+    pairs = (
+        [(sos(s), cancel(s)) for s in inside]
+        + [(sos(s, device_time=old), cancel(s)) for s in late]
+        + [(sos(s), None) for s in acked]
+    )
+    before_queues = [[] for _k in range(args.senders)]
+    for index, serial in enumerate(plain):
+        before_queues[index % args.senders].append(sos(serial))
+    before, _wall = run_gateways(url, key, before_queues)
+    queues = [[] for _k in range(args.senders)]
+    for index, (alarm, follow) in enumerate(pairs):
+        queues[index % args.senders] += [alarm] + ([follow] if follow else [])
+    answers, wall = run_gateways(url, key, queues)
+    bodies = [body for queue in queues for body in queue]
+    sos_answers = [
+        a for b, a in zip(bodies, answers, strict=True) if b["code"] == "sos"
+    ]
+    cancel_answers = [
+        a for b, a in zip(bodies, answers, strict=True) if b["code"] == "cancel"
+    ]
+    # the desk acknowledges the third left (each starts its ladder)
+    tickets = rpc(
+        "helpdesk.ticket",
+        "search",
+        [
+            ("care_device_id.serial", "in", acked),
+            ("care_alarm_kind", "=", "sos"),
+            ("closed", "=", False),
+        ],
+    )
+    ack_ms = []
+    for ticket in tickets:
+        began = time.perf_counter()
+        rpc("helpdesk.ticket", "action_care_acknowledge", [ticket])
+        ack_ms.append((time.perf_counter() - began) * 1000)
+    late_answers, _wall = run(url, key, [cancel(s) for s in acked], args.senders)
+    cancel_answers += late_answers
+    expected = {
+        **dict.fromkeys(inside, "cancelled"),
+        **dict.fromkeys(late, "too_late"),
+        **dict.fromkeys(acked, "acknowledged"),
+    }
+    rows = rpc(
+        "care.device.event",
+        "search_read",
+        [("uid", "=like", f"lad-cancel-{stamp}-%")],
+        ["uid", "cancel_result"],
+    )
+    prefix = f"lad-cancel-{stamp}-"
+    got = {row["uid"][len(prefix) :]: row["cancel_result"] for row in rows}
+    wrong = sum(1 for s, result in expected.items() if got.get(s) != result)
+    running = rpc(
+        "helpdesk.ticket",
+        "search_count",
+        [("id", "in", tickets), ("care_ladder_state", "=", "running")],
+    )
+    all_answers = sos_answers + cancel_answers
+    return {
+        "elders": len(chosen),
+        "events": len(all_answers),
+        "wall_s": wall,
+        "events_per_s": len(answers) / wall,
+        **latency(all_answers),
+        "before": latency(before),
+        "sos": latency(sos_answers),
+        "cancel": latency(cancel_answers),
+        "ack_with_ladder": {
+            "median_ms": statistics.median(ack_ms) if ack_ms else 0.0,
+            "p95_ms": percentile(ack_ms, 95) if ack_ms else 0.0,
+        },
+        "cancel_wrong": wrong,
+        "cancel_results": dict(Counter(got.values())),
+        "ladders_running": running,
+        "acknowledged": len(tickets),
+        "errors": dict(bad(all_answers + before, (200, 202))),
+    }
+
+
 # ----------------------------------------------------------------------
 # Report
 # ----------------------------------------------------------------------
@@ -455,12 +584,18 @@ def checks(result):
         "duplicated_tickets": result["integrity"]["duplicated_tickets"]
         + result["integrity"]["stored_twice"]
         + result["integrity"]["resend_with_other_ticket"],
+        "cancel_wrong": result["ladder"]["cancel_wrong"]
+        + result["ladder"]["acknowledged"]
+        - result["ladder"]["ladders_running"],
+        "sos_after_vs_before": result["ladder"]["median_ms"]
+        / result["ladder"]["before"]["median_ms"],
     }
     out = []
     for name, operator, limit, unit in TARGETS:
         value = figures[name]
         passed = {
             ">=": value >= limit,
+            "<=": value <= limit,
             "<": value < limit,
             "==": value == limit,
         }[operator]
@@ -485,6 +620,7 @@ def report(result):
         (f"heartbeats, {result['batch']} per request", hb["batched"]),
         ("SOS, distinct elders", sos),
         ("integrity mix with resends", integ),
+        ("ladder burst: SOS + cancels", result["ladder"]),
     ):
         rows.append(
             (
@@ -513,6 +649,44 @@ def report(result):
         f"answered with another ticket {integ['resend_with_other_ticket']}; "
         f"{integ['tickets_opened']} tickets opened, of which duplicates (same "
         f"elder and kind within 10 min) {integ['duplicated_tickets']}.",
+        "",
+    ]
+    lad = result["ladder"]
+    lines += table(
+        ("ladder burst", "median ms per event", "p95 ms"),
+        [
+            (
+                "before: SOS alone, every event",
+                f"{lad['before']['median_ms']:.1f}",
+                f"{lad['before']['p95_ms']:.1f}",
+            ),
+            (
+                "after: SOS and cancels, every event",
+                f"{lad['median_ms']:.1f}",
+                f"{lad['p95_ms']:.1f}",
+            ),
+            (
+                "after: the SOS alarms among them",
+                f"{lad['sos']['median_ms']:.1f}",
+                f"{lad['sos']['p95_ms']:.1f}",
+            ),
+            (
+                "cancel",
+                f"{lad['cancel']['median_ms']:.1f}",
+                f"{lad['cancel']['p95_ms']:.1f}",
+            ),
+            (
+                "acknowledge (starts the ladder, XML-RPC)",
+                f"{lad['ack_with_ladder']['median_ms']:.1f}",
+                f"{lad['ack_with_ladder']['p95_ms']:.1f}",
+            ),
+        ],
+    )
+    lines += [
+        "",
+        f"Cancels: {lad['cancel_results']}, wrong {lad['cancel_wrong']}; "
+        f"{lad['ladders_running']} of {lad['acknowledged']} acknowledged alarms "
+        "with a running ladder.",
         "",
     ]
     rows = [
@@ -550,6 +724,8 @@ def main():
         result["sos"] = phase_sos(args, url, key, serials, stamp)
         print("SOS burst done", file=sys.stderr)
         result["integrity"] = phase_integrity(args, url, key, rpc, serials, stamp, rng)
+        print("integrity done", file=sys.stderr)
+        result["ladder"] = phase_ladder(args, url, key, rpc, serials, stamp)
     finally:
         server.terminate()
         server.wait(60)

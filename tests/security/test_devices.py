@@ -475,3 +475,241 @@ def test_simultaneous_alarms_of_one_elder_from_two_devices_join_one_ticket(
             [count] = admin.read("helpdesk.ticket", tickets, ["care_alarm_count"])
             assert count["care_alarm_count"] == 2
     assert not split, f"{len(split)} of {rounds} rounds opened two tickets: {split}"
+
+
+# ----------------------------------------------------------------------
+# issue 21, item 3: the pre-alert window and the call-out ladder
+# ----------------------------------------------------------------------
+def _device_time(seconds_ago=0):
+    from datetime import UTC, datetime, timedelta
+
+    moment = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _cancel_result(admin, uid):
+    [row] = admin.call(
+        "care.device.event",
+        "search_read",
+        [("uid", "=", uid)],
+        ["cancel_result", "ticket_id", "state"],
+    )
+    return row
+
+
+def _ticket_state(admin, ticket):
+    [row] = admin.read(
+        "helpdesk.ticket",
+        [ticket],
+        ["closed", "care_outcome", "care_ack_date", "care_ladder_state"],
+    )
+    return row
+
+
+def test_wearer_cancel_inside_the_window_and_its_replay(admin, post, make_elder):
+    elder, _mobile, [serial] = make_elder()
+    assert post(event(serial, "sos")).status == 202
+    [ticket] = tickets_of(admin, elder)
+    cancel = event(serial, "cancel")
+    answer = post(cancel)
+    assert answer.status == 202, answer.body
+    assert _cancel_result(admin, cancel["event_uid"])["cancel_result"] == "cancelled"
+    before = _ticket_state(admin, ticket)
+    assert before["closed"] and before["care_outcome"] == "wearer_cancelled"
+    trail = admin.call(
+        "care.alarm.action", "search_read", [("ticket_id", "=", ticket)], ["action"]
+    )
+    # the replay of the same cancel: answered 409, nothing changes
+    answer = post(cancel)
+    assert answer.status == 409 and answer.json()["status"] == "duplicate"
+    assert _ticket_state(admin, ticket) == before
+    assert (
+        admin.call(
+            "care.alarm.action",
+            "search_read",
+            [("ticket_id", "=", ticket)],
+            ["action"],
+        )
+        == trail
+    )
+    assert (
+        admin.call(
+            "care.device.event", "search_count", [("uid", "=", cancel["event_uid"])]
+        )
+        == 1
+    )
+
+
+def test_late_or_acknowledged_cancel_is_stored_and_ignored(
+    admin, role, post, make_elder
+):
+    elder, _mobile, [serial] = make_elder()
+    # the alarm pressed 60 s ago by the device's clock: a cancel now is late
+    late_alarm = event(serial, "sos", device_time=_device_time(60))
+    assert post(late_alarm).status == 202
+    [ticket] = tickets_of(admin, elder)
+    late = event(serial, "cancel", device_time=_device_time())
+    assert post(late).status == 202
+    row = _cancel_result(admin, late["event_uid"])
+    assert row["cancel_result"] == "too_late" and row["ticket_id"][0] == ticket
+    assert not _ticket_state(admin, ticket)["closed"]
+    # the desk reads the reason on the event
+    [seen] = role("emergency").read(
+        "care.device.event", [row["id"]], ["cancel_result", "cancel_note"]
+    )
+    assert seen["cancel_result"] == "too_late" and seen["cancel_note"]
+
+    # acknowledged by the desk, then cancelled within the window: ignored
+    elder, _mobile, [serial] = make_elder()
+    assert post(event(serial, "fall")).status == 202
+    [ticket] = tickets_of(admin, elder, "fall")
+    role("emergency").call("helpdesk.ticket", "action_care_acknowledge", [ticket])
+    # the desk may not file it as the wearer's false alarm (out of the report)
+    text = role("emergency").refused(
+        "helpdesk.ticket", "write", [ticket], {"care_outcome": "wearer_cancelled"}
+    )
+    assert fault_is_refusal(text), text
+    cancel = event(serial, "cancel")
+    assert post(cancel).status == 202
+    assert _cancel_result(admin, cancel["event_uid"])["cancel_result"] == (
+        "acknowledged"
+    )
+    state = _ticket_state(admin, ticket)
+    assert not state["closed"] and not state["care_outcome"]
+    assert state["care_ladder_state"] == "running"
+
+
+@pytest.fixture
+def gateway_user(admin, odoo_server):
+    """A device-gateway user (the key holder's RPC side), made for the test."""
+    from .conftest import _login
+
+    login = f"sec_gateway_{uuid.uuid4().hex[:8]}"
+    groups = admin.call(
+        "ir.model.data",
+        "search_read",
+        [
+            "|",
+            "&",
+            ("module", "=", "care_devices"),
+            ("name", "=", "group_care_gateway"),
+            "&",
+            ("module", "=", "base"),
+            ("name", "=", "group_user"),
+        ],
+        ["res_id"],
+    )
+    admin.call(
+        "res.users",
+        "create",
+        {
+            "name": login,
+            "login": login,
+            "password": login,
+            "groups_id": [(6, 0, [g["res_id"] for g in groups])],
+        },
+    )
+    return _login(odoo_server, login, login)
+
+
+LADDER_METHODS = (
+    "action_care_ladder_answered",
+    "action_care_ladder_no_answer",
+    "action_care_ladder_busy",
+    "action_care_ladder_refused",
+)
+
+
+def test_ladder_outcomes_are_the_desks_and_its_state_cannot_be_written(
+    admin, role, post, make_elder, gateway_user
+):
+    elder, _mobile, [serial] = make_elder()
+    assert post(event(serial, "sos")).status == 202
+    [ticket] = tickets_of(admin, elder)
+    desk = role("emergency")
+    desk.call("helpdesk.ticket", "action_care_acknowledge", [ticket])
+    fields = ["care_ladder_state", "care_ladder_step", "care_ladder_deadline"]
+    before = admin.read("helpdesk.ticket", [ticket], fields)
+    lines = admin.call(
+        "care.alarm.ladder.line",
+        "search_read",
+        [("ticket_id", "=", ticket)],
+        ["state", "outcome", "kind"],
+        order="sequence",
+    )
+    assert before[0]["care_ladder_state"] == "running"
+    assert [x["state"] for x in lines][:2] == ["current", "waiting"]
+
+    for login in ("dispatcher", "reception", "finance"):
+        subscribe(admin, ticket, login, role)
+    callers = [role(x) for x in ("reception", "dispatcher", "devices", "finance")]
+    for caller in [*callers, gateway_user]:
+        for method in LADDER_METHODS:
+            text = caller.refused("helpdesk.ticket", method, [ticket])
+            assert fault_is_refusal(text), f"{caller.login} {method}: {text}"
+        text = caller.refused(
+            "helpdesk.ticket", "_cron_ladder_advance"
+        )  # private: not callable over RPC
+        assert fault_is_refusal(text), text
+    # direct writes of the ladder state, by the desk and by admin
+    current = lines[0]["id"]
+    for caller in (desk, admin):
+        for vals in (
+            {"care_ladder_state": "answered"},
+            {"care_ladder_deadline": "2099-01-01 00:00:00"},
+            {"care_ladder_line_id": False},
+            {"care_ladder_line_ids": [(1, current, {"outcome": "answered"})]},
+            {"care_ladder_line_ids": [(2, current)]},
+        ):
+            text = caller.refused("helpdesk.ticket", "write", [ticket], vals)
+            assert fault_is_refusal(text), f"{caller.login} {vals}: {text}"
+        for vals in ({"outcome": "answered"}, {"state": "done"}, {"alerted": True}):
+            text = caller.refused("care.alarm.ladder.line", "write", [current], vals)
+            assert fault_is_refusal(text), f"{caller.login} {vals}: {text}"
+        text = caller.refused(
+            "care.alarm.ladder.line", "create", {"ticket_id": ticket, "kind": "elder"}
+        )
+        assert fault_is_refusal(text), text
+    text = desk.refused("care.alarm.ladder.line", "unlink", [current])
+    assert fault_is_refusal(text), text
+    # a forged context naming another step is refused, not applied
+    text = desk.refused(
+        "helpdesk.ticket",
+        "action_care_ladder_answered",
+        [ticket],
+        context={"care_ladder_line_id": lines[1]["id"]},
+    )
+    assert fault_is_refusal(text), text
+    assert admin.read("helpdesk.ticket", [ticket], fields) == before
+    after = admin.call(
+        "care.alarm.ladder.line",
+        "search_read",
+        [("ticket_id", "=", ticket)],
+        ["state", "outcome", "kind"],
+        order="sequence",
+    )
+    assert after == lines
+
+    # the desk records outcomes: no answer moves on, an answer ends it
+    desk.call("helpdesk.ticket", "action_care_ladder_no_answer", [ticket])
+    desk.call(
+        "helpdesk.ticket",
+        "action_care_ladder_answered",
+        [ticket],
+        context={"care_ladder_line_id": lines[1]["id"]},
+    )
+    done = admin.call(
+        "care.alarm.ladder.line",
+        "search_read",
+        [("ticket_id", "=", ticket)],
+        ["state", "outcome", "user_id"],
+        order="sequence",
+    )
+    assert [x["outcome"] for x in done[:2]] == ["no_answer", "answered"]
+    assert {x["user_id"][0] for x in done[:2]} == {desk.uid}
+    assert (
+        admin.read("helpdesk.ticket", [ticket], ["care_ladder_state"])[0][
+            "care_ladder_state"
+        ]
+        == "answered"
+    )

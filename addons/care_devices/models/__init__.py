@@ -1,5 +1,6 @@
 from . import (
     care_alarm_action,
+    care_alarm_ladder,
     care_api_key,
     care_device,
     care_device_binding,

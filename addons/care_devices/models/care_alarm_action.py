@@ -9,6 +9,7 @@ ACTIONS = [
     ("police", "Called 110 (police)"),
     ("escalated", "Escalated to the desk lead"),
     ("closed", "Closed"),
+    ("wearer_cancelled", "Cancelled by the wearer"),
 ]
 
 

@@ -32,6 +32,7 @@ EVENT_CODES = [
     ("gas", "Gas leak"),
     ("water", "Water leak"),
     ("phone", "Emergency call"),
+    ("cancel", "Cancelled by the wearer"),
 ]
 FAST_CODES = {"heartbeat", "location"}
 DEVICE_CODES = {code for code, _label in EVENT_CODES} - {"offline", "phone"}
@@ -55,6 +56,17 @@ PRIORITY = {
     "geofence_enter": 0,
     "vitals": 0,
 }
+# the alarms a wearer may cancel from the device (pre-alert window)
+CANCELLABLE = ("sos", "fall")
+CANCEL_WINDOW_DEFAULT = 30  # seconds
+# what a cancel event did: the reason is kept on the event for the desk
+CANCEL_RESULTS = [
+    ("cancelled", "Alarm cancelled (false alarm)"),
+    ("too_late", "Ignored: after the pre-alert window"),
+    ("acknowledged", "Ignored: the desk had acknowledged the alarm"),
+    ("no_alarm", "Ignored: no open alarm of this device to cancel"),
+    ("other_device", "Ignored: another device raised the same alarm"),
+]
 # helpdesk.ticket priority per class
 TICKET_PRIORITY = {1: "3", 2: "2", 3: "1"}
 FIX_TYPES = ("gps", "lbs", "wifi")
@@ -134,6 +146,9 @@ class CareDeviceEvent(models.Model):
         "helpdesk.ticket", readonly=True, index="btree_not_null"
     )
     api_key_id = fields.Many2one("care.device.api.key", readonly=True)
+    # a ``cancel`` event: what it did, and why it was ignored
+    cancel_result = fields.Selection(CANCEL_RESULTS, "Cancel", readonly=True)
+    cancel_note = fields.Char("Cancel detail", readonly=True)
     map_url = fields.Char(compute="_compute_map_url", string="Map")
 
     def init(self):
@@ -523,6 +538,9 @@ class CareDeviceEvent(models.Model):
         if self.code == "vitals":
             self._process_vitals()
             return
+        if self.code == "cancel":
+            self._process_cancel()
+            return
         klass = PRIORITY.get(self.code, 0)
         if self.code == "geofence_exit" and self.elder_id.sudo().has_dementia:
             klass = 1
@@ -540,6 +558,82 @@ class CareDeviceEvent(models.Model):
         # what counts, the readings stay on the event
         if self._vitals() and self.elder_id:
             self._process_vitals()
+
+    def _cancel_moment(self):
+        """When the wearer pressed: the device's time, never later than the
+        server received the event (a clock ahead is clamped, as ingestion does)."""
+        return min(self.device_time or self.received_at, self.received_at)
+
+    def _process_cancel(self):
+        """The wearer cancelled an alarm from the device (pre-alert window).
+
+        The alarm cancelled is that of the latest open SOS or fall ticket of
+        the device's elder (or of the device, when unbound) opened by this
+        device. It is closed as a false alarm when the cancel comes within
+        ``care_devices.cancel_window_seconds`` (default 30) of the ticket's
+        first alarm, measured on the server's clock (received times) AND on
+        the device's clock (device times), so that neither a late delivery
+        nor a slow device clock stretches the window. Otherwise the cancel is
+        kept and ignored, with the reason on the event and on the ticket.
+        """
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        elder = self.elder_id
+        # serialise with the alarms of the same elder (see _care_lock_subject)
+        Ticket._care_lock_subject(elder or self.device_id)
+        domain = [
+            ("care_alarm_kind", "in", CANCELLABLE),
+            ("care_device_id", "=", self.device_id.id),
+            ("closed", "=", False),
+        ]
+        if elder:
+            domain.append(("care_elder_id", "=", elder.id))
+        ticket = Ticket.search(domain, order="care_alarm_time desc, id desc", limit=1)
+        if not ticket:
+            self.write({"cancel_result": "no_alarm"})
+            return
+        self.ticket_id = ticket
+        window = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("care_devices.cancel_window_seconds", CANCEL_WINDOW_DEFAULT)
+        )
+        alarms = ticket.care_event_ids.filtered(
+            lambda e: e.code in CANCELLABLE and e.id != self.id
+        )
+        first = alarms.sorted(lambda e: (e.received_at, e.id))[:1]
+        server_seconds = (
+            self.received_at - (first.received_at or ticket.care_alarm_time)
+        ).total_seconds()
+        device_seconds = (
+            (self._cancel_moment() - first._cancel_moment()).total_seconds()
+            if first
+            else server_seconds
+        )
+        seconds = max(server_seconds, device_seconds)
+        note = self.env._(
+            "%(seconds)s s after the alarm (window %(window)s s).",
+            seconds=int(seconds),
+            window=window,
+        )
+        if ticket.care_ack_date:
+            result = "acknowledged"
+        elif alarms.device_id - self.device_id:
+            result = "other_device"
+        elif device_seconds < 0:
+            # pressed before this alarm by the device's own clock: it belongs
+            # to an earlier one
+            result = "no_alarm"
+            note = self.env._("Pressed before the alarm by the device's clock.")
+        elif seconds > window:
+            result = "too_late"
+        else:
+            result = "cancelled"
+        self.write({"cancel_result": result, "cancel_note": note})
+        if result == "cancelled":
+            ticket._care_cancel_by_wearer(self)
+        else:
+            ticket._care_note_ignored_cancel(self)
 
     def _process_vitals(self):
         values = self._vitals()

@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from odoo.addons.elder_crm.models.care_elder import MEDICAL_GROUPS
 
+from .care_alarm_ladder import LADDER_OUTCOMES, LADDER_READERS
 from .care_device import map_url
 from .care_device_event import EVENT_CODES, PRIORITY, TICKET_PRIORITY
 from .care_elder import DOCTOR
@@ -31,10 +32,19 @@ OUTCOMES = [
     ("hospital", "Taken to hospital"),
     ("police", "Handed to the police"),
     ("device_fixed", "Device fixed or replaced"),
+    ("wearer_cancelled", "False alarm, cancelled by the wearer"),
     ("other", "Other"),
 ]
 MERGE_WINDOW_DEFAULT = 10  # minutes
 ACK_SECONDS_DEFAULT = 60
+LADDER_STATES = [
+    ("running", "Running"),
+    ("answered", "Answered"),
+    ("exhausted", "No step answered"),
+    ("stopped", "Stopped"),
+]
+# the number a step calls when it is not a person's
+STEP_NUMBERS = {"ambulance": "120", "police": "110"}
 
 
 class HelpdeskTicket(models.Model):
@@ -91,6 +101,19 @@ class HelpdeskTicket(models.Model):
         "care.vital.reading", "ticket_id", "Vital-sign readings", groups=VITALS_GROUPS
     )
     care_map_url = fields.Char("Last position", readonly=True)
+    # the call-out ladder (started when the desk acknowledges the alarm)
+    care_ladder_id = fields.Many2one("care.alarm.ladder", "Ladder", readonly=True)
+    care_ladder_state = fields.Selection(LADDER_STATES, "Ladder status", readonly=True)
+    care_ladder_step = fields.Char("Ladder step", readonly=True)
+    care_ladder_deadline = fields.Datetime(
+        "Step due at", readonly=True, index="btree_not_null"
+    )
+    care_ladder_line_id = fields.Many2one(
+        "care.alarm.ladder.line", "Current step", readonly=True, groups=LADDER_READERS
+    )
+    care_ladder_line_ids = fields.One2many(
+        "care.alarm.ladder.line", "ticket_id", "Call-out ladder", groups=LADDER_READERS
+    )
 
     # written by the alarm pipeline and the desk's actions only: the answer
     # times and the trail the desk is measured on
@@ -109,6 +132,12 @@ class HelpdeskTicket(models.Model):
         "care_card",
         "care_card_medical",
         "care_map_url",
+        "care_ladder_id",
+        "care_ladder_state",
+        "care_ladder_step",
+        "care_ladder_deadline",
+        "care_ladder_line_id",
+        "care_ladder_line_ids",
     )
 
     @api.model
@@ -486,6 +515,7 @@ class HelpdeskTicket(models.Model):
             # must not depend on the user having an e-mail address
             ticket.sudo().write(vals)
             ticket._care_log("ack")
+            ticket.sudo()._care_ladder_start(now)
         return True
 
     def _care_step(self, action):
@@ -538,6 +568,12 @@ class HelpdeskTicket(models.Model):
         self._care_check_desk()
         self._care_require_ack()
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        if outcome == "wearer_cancelled":
+            raise UserError(
+                self.env._(
+                    "Only the wearer's device cancels an alarm as a false alarm."
+                )
+            )
         for ticket in self:
             if not outcome:
                 raise UserError(
@@ -546,9 +582,33 @@ class HelpdeskTicket(models.Model):
             ticket.sudo().write({"care_outcome": outcome, "stage_id": done.id})
             ticket._care_log("closed", note)
 
+    def _care_check_wearer_outcome(self, vals):
+        """Only the device's cancel sets (or unsets) the wearer's false alarm:
+        it takes the alarm out of the answer-time report."""
+        if self.env.su or "care_outcome" not in vals:
+            return
+        if vals["care_outcome"] == "wearer_cancelled" or any(
+            t.care_outcome == "wearer_cancelled" for t in self
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only the wearer's device cancels an alarm as a false alarm."
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self.browse()._care_check_wearer_outcome(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._care_check_wearer_outcome(vals)
         res = super().write(vals)
         if vals.get("stage_id"):
+            self.filtered(
+                lambda t: t.closed and t.care_ladder_state == "running"
+            )._care_ladder_stop()
             for ticket in self.filtered(
                 lambda t: t.care_alarm_time and t.closed and not t.care_time_to_close
             ):
@@ -656,3 +716,324 @@ class HelpdeskTicket(models.Model):
         )
         ticket.care_escalated = True
         ticket._care_log("escalated")
+
+    # ------------------------------------------------------------------
+    # Pre-alert window: the wearer cancels from the device
+    # ------------------------------------------------------------------
+    def _care_cancel_by_wearer(self, event):
+        """Close the alarm as a false alarm cancelled by the wearer (called
+        by the event pipeline, which checked the window). Never deleted."""
+        self.ensure_one()
+        ticket = self.sudo()
+        note = self.env._(
+            "Cancelled by the wearer on device %(device)s, %(detail)s",
+            device=event.device_id.serial,
+            detail=event.cancel_note,
+        )
+        ticket.write(
+            {
+                "care_outcome": "wearer_cancelled",
+                "stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id,
+            }
+        )
+        ticket._care_log("wearer_cancelled", note)
+        ticket.message_post(
+            body=note, message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+
+    def _care_note_ignored_cancel(self, event):
+        """Tell the desk that a cancel came and was not taken."""
+        self.ensure_one()
+        reason = dict(event._fields["cancel_result"]._description_selection(self.env))[
+            event.cancel_result
+        ]
+        self.sudo().message_post(
+            body=Markup("<strong>%s</strong>")
+            % self.env._(
+                "The wearer pressed cancel on device %(device)s, %(detail)s "
+                "%(reason)s. The alarm stands.",
+                device=event.device_id.serial,
+                detail=event.cancel_note or "",
+                reason=reason,
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    # ------------------------------------------------------------------
+    # Call-out ladder
+    # ------------------------------------------------------------------
+    def _care_ladder_lines(self, ladder):
+        """The ladder's steps expanded for this ticket: values of the lines
+        (the emergency-contacts step gives one line per contact, in their
+        order; steps calling the elder or contacts are left out when there
+        is nobody to call)."""
+        self.ensure_one()
+        elder = self.care_elder_id.sudo()
+        contacts = (
+            self.env["care.elder.contact"]
+            .sudo()
+            .search(
+                [("elder_id", "=", elder.id), ("is_emergency", "=", True)],
+                order="sequence, id",
+            )
+            if elder
+            else self.env["care.elder.contact"]
+        )
+        lines = []
+        for step in ladder.step_ids:
+            base = {"ticket_id": self.id, "kind": step.kind, "timer": step.timer}
+            if step.kind == "elder":
+                if elder:
+                    partner = elder.partner_id
+                    lines.append(
+                        dict(
+                            base,
+                            contact_name=partner.name,
+                            phone=partner.mobile or partner.phone or False,
+                        )
+                    )
+            elif step.kind == "contacts":
+                for contact in contacts:
+                    partner = contact.partner_id
+                    lines.append(
+                        dict(
+                            base,
+                            contact_name=partner.name,
+                            phone=partner.mobile or partner.phone or False,
+                        )
+                    )
+            else:
+                lines.append(dict(base, phone=STEP_NUMBERS.get(step.kind, False)))
+        for sequence, vals in enumerate(lines, 1):
+            vals["sequence"] = sequence
+        return lines
+
+    def _care_ladder_start(self, now):
+        """Start the ladder of the alarm's kind (when the desk acknowledges).
+        Runs as superuser, the caller having been checked."""
+        for ticket in self.filtered(
+            lambda t: t.care_alarm_kind and not t.care_ladder_state and not t.closed
+        ):
+            ladder = self.env["care.alarm.ladder"]._for_ticket(ticket)
+            if not ladder:
+                continue
+            values = ticket._care_ladder_lines(ladder)
+            if not values:
+                continue
+            lines = self.env["care.alarm.ladder.line"].sudo().create(values)
+            ticket.write({"care_ladder_id": ladder.id, "care_ladder_state": "running"})
+            ticket._care_ladder_begin(lines[0], now)
+
+    def _care_ladder_begin(self, line, now):
+        seconds = (
+            (now - self.care_alarm_time).total_seconds() if self.care_alarm_time else 0
+        )
+        deadline = now + timedelta(seconds=line.timer)
+        line.write(
+            {
+                "state": "current",
+                "started_at": now,
+                "deadline": deadline,
+                "seconds_to_start": max(seconds, 0.0),
+            }
+        )
+        total = len(self.care_ladder_line_ids)
+        self.write(
+            {
+                "care_ladder_line_id": line.id,
+                "care_ladder_deadline": deadline,
+                "care_ladder_step": self.env._(
+                    "%(n)s/%(total)s %(step)s%(number)s",
+                    n=line.sequence,
+                    total=total,
+                    step=line.display_name,
+                    number=" (" + line.phone + ")" if line.phone else "",
+                ),
+            }
+        )
+
+    def _care_ladder_advance(self, now, outcome, note=False):
+        """Close the current step with ``outcome`` and move on: an answer ends
+        the ladder, anything else starts the next step. Returns the step
+        closed. Runs as superuser, the caller having been checked."""
+        self.ensure_one()
+        line = self.care_ladder_line_id
+        line.write(
+            {
+                "state": "done",
+                "outcome": outcome,
+                "ended_at": now,
+                "duration": max((now - line.started_at).total_seconds(), 0.0)
+                if line.started_at
+                else 0.0,
+                "user_id": False if outcome == "timeout" else self.env.uid,
+                "note": note,
+            }
+        )
+        following = self.care_ladder_line_ids.filtered(
+            lambda x: x.state == "waiting"
+        ).sorted("sequence")
+        if outcome == "answered" or not following:
+            # the steps not needed any more
+            following.write({"state": "stopped"})
+            self.write(
+                {
+                    "care_ladder_state": "answered"
+                    if outcome == "answered"
+                    else "exhausted",
+                    "care_ladder_line_id": False,
+                    "care_ladder_deadline": False,
+                    "care_ladder_step": False,
+                }
+            )
+        else:
+            self._care_ladder_begin(following[0], now)
+        return line
+
+    def _care_ladder_stop(self):
+        """The ticket closed: the steps not reached stay as they were, marked."""
+        for ticket in self.sudo():
+            ticket.care_ladder_line_ids.filtered(
+                lambda x: x.state in ("waiting", "current")
+            ).write({"state": "stopped"})
+            ticket.write(
+                {
+                    "care_ladder_state": "stopped",
+                    "care_ladder_line_id": False,
+                    "care_ladder_deadline": False,
+                    "care_ladder_step": False,
+                }
+            )
+
+    def _care_ladder_record(self, outcome):
+        """The desk records the outcome of the current step."""
+        self._care_check_desk()
+        self._care_require_ack()
+        if outcome not in dict(LADDER_OUTCOMES) or outcome == "timeout":
+            raise UserError(self.env._("Unknown outcome %s.", outcome))
+        expected = self.env.context.get("care_ladder_line_id")
+        now = fields.Datetime.now()
+        for ticket in self:
+            sudo = ticket.sudo()
+            if sudo.care_ladder_state != "running" or not sudo.care_ladder_line_id:
+                raise UserError(
+                    self.env._(
+                        "Alarm %s has no ladder step waiting for an outcome.",
+                        ticket.number,
+                    )
+                )
+            if expected and expected != sudo.care_ladder_line_id.id:
+                # the step shown is not the current one any more (the timer
+                # moved the ladder on): refuse rather than log on another
+                raise UserError(
+                    self.env._(
+                        "The ladder of alarm %(ticket)s has moved on to: "
+                        "%(step)s. Record the outcome again.",
+                        ticket=ticket.number,
+                        step=sudo.care_ladder_step,
+                    )
+                )
+            line = sudo._care_ladder_advance(now, outcome)
+            if sudo.care_ladder_state == "exhausted":
+                sudo._care_ladder_alert(line)
+        return True
+
+    def action_care_ladder_answered(self):
+        return self._care_ladder_record("answered")
+
+    def action_care_ladder_no_answer(self):
+        return self._care_ladder_record("no_answer")
+
+    def action_care_ladder_busy(self):
+        return self._care_ladder_record("busy")
+
+    def action_care_ladder_refused(self):
+        return self._care_ladder_record("refused")
+
+    @api.model
+    def _care_leads(self, company):
+        """Who is alerted: the emergency team's lead, else up to three care
+        managers of the company."""
+        team = self._care_team()
+        if team.user_id:
+            return team.user_id
+        root = self.env.ref("base.user_root")
+        return self.env.ref("elder_crm.group_care_manager").users.filtered(
+            lambda u: (
+                u.active and not u.share and u != root and company in u.company_ids
+            )
+        )[:3]
+
+    def _care_ladder_alert(self, line):
+        """Alert the desk lead that ``line`` ended without an answer in time
+        (or that the ladder ran out of steps): once per step."""
+        self.ensure_one()
+        if line.alerted:
+            return
+        line.alerted = True
+        leads = self._care_leads(self.company_id)
+        if self.care_ladder_state == "exhausted":
+            body = self.env._(
+                "Alarm %(ticket)s: the call-out ladder has run out of steps "
+                "without an answer (last: %(step)s).",
+                ticket=self.number,
+                step=line.display_name,
+            )
+        else:
+            body = self.env._(
+                "Alarm %(ticket)s: step %(step)s was not completed within "
+                "%(s)s seconds; the ladder moved on to %(next)s.",
+                ticket=self.number,
+                step=line.display_name,
+                s=line.timer,
+                next=self.care_ladder_step,
+            )
+        activity_type = self.env.ref("care_devices.mail_activity_type_alarm_escalation")
+        for lead in leads:
+            self.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("Call-out ladder step overdue"),
+                note=body,
+                user_id=lead.id,
+            )
+        self.message_post(
+            body=Markup("<strong>%s</strong>") % body,
+            partner_ids=leads.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _cron_ladder_advance(self, limit=200):
+        """Move the tickets whose ladder step ran out of time to the next step
+        and alert the desk lead (once per step). Selected by state whatever
+        the delay: a cron that missed its runs moves each ticket one step per
+        run, each next step getting its full timer. Returns the tickets moved."""
+        now = fields.Datetime.now()
+        tickets = self.sudo().search(
+            [
+                ("care_ladder_state", "=", "running"),
+                ("care_ladder_deadline", "<=", now),
+                ("closed", "=", False),
+            ],
+            limit=limit,
+            order="care_ladder_deadline, id",
+        )
+        moved = self.browse()
+        for ticket in tickets:
+            try:
+                with self.env.cr.savepoint():
+                    ticket = ticket.with_context(
+                        lang=self._care_desk_lang(ticket.company_id)
+                    )
+                    line = ticket._care_ladder_advance(now, "timeout")
+                    ticket._care_ladder_alert(line)
+                moved |= ticket
+            except (pgerrors.SerializationFailure, pgerrors.DeadlockDetected):
+                raise
+            except Exception:
+                _logger.exception("care alarm %s: ladder could not move", ticket.number)
+        if len(tickets) == limit and moved:
+            self.env["ir.cron"]._notify_progress(done=len(moved), remaining=1)
+        return moved

@@ -14,6 +14,11 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="care_devices.merge_window_minutes",
         default=10,
     )
+    care_cancel_window_seconds = fields.Integer(
+        "Wearer may cancel an alarm within (s)",
+        config_parameter="care_devices.cancel_window_seconds",
+        default=30,
+    )
     care_low_battery_threshold = fields.Integer(
         "Low battery below (%)",
         config_parameter="care_devices.low_battery_threshold",

@@ -8,7 +8,10 @@ class CareAlarmCloseWizard(models.TransientModel):
     _description = "Close an Alarm"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True)
-    outcome = fields.Selection(OUTCOMES, required=True)
+    # the wearer's cancel is the device's, not the desk's
+    outcome = fields.Selection(
+        [o for o in OUTCOMES if o[0] != "wearer_cancelled"], required=True
+    )
     note = fields.Char()
 
     def action_confirm(self):
