@@ -54,6 +54,19 @@ class HelpdeskTicket(models.Model):
         )._care_sms_alarm("alarm_closed")
         return res
 
+    def _care_cancel_by_wearer(self, event):
+        """The family texted about the alarm hears that it was a false alarm
+        the wearer cancelled (the desk's closing method is not involved)."""
+        res = super()._care_cancel_by_wearer(event)
+        self.filtered(
+            lambda t: (
+                t.care_alarm_kind in SMS_ALARMS
+                and t.care_elder_id
+                and t.care_sms_alarm_sent
+            )
+        )._care_sms_alarm("alarm_closed")
+        return res
+
     def _care_sms_contacts(self):
         """The elder's emergency contacts who agreed to alarm texts."""
         return self.care_elder_id.sudo().contact_ids.filtered(

@@ -67,6 +67,29 @@ class TestAlarmTexts(DevicesCase):
         ticket.sudo()._care_sms_alarm("alarm_closed")
         self.assertEqual(self.texts("alarm_closed"), closed)
 
+    def test_wearer_cancel_tells_the_family(self):
+        """A false alarm the wearer cancels in the window: the family who got
+        the alarm text gets the outcome, once; a late cancel texts nobody."""
+        with freeze_time(T0):
+            self.ingest("sos", event_uid="w-1")
+        ticket = self.alarm_tickets(kind="sos")
+        with freeze_time(T0 + timedelta(seconds=10)):
+            self.ingest("cancel", event_uid="w-2")
+        self.assertEqual(ticket.care_outcome, "wearer_cancelled")
+        closed = self.texts("alarm_closed")
+        self.assertEqual(len(closed), 1)
+        self.assertEqual(closed.number, "+8613700003333")
+        outcome = dict(
+            ticket._fields["care_outcome"]._description_selection(self.env)
+        )["wearer_cancelled"]
+        self.assertIn(outcome, closed.body)
+        # a second alarm cancelled too late: still open, no outcome text
+        with freeze_time(T0 + timedelta(minutes=5)):
+            self.ingest("fall", event_uid="w-3")
+        with freeze_time(T0 + timedelta(minutes=6)):
+            self.ingest("cancel", event_uid="w-4")
+        self.assertEqual(len(self.texts("alarm_closed")), 1)
+
     def test_not_opted_in_nobody(self):
         self.daughter.care_sms_alarm = False
         self.ingest("sos", event_uid="n-1")
