@@ -16,7 +16,10 @@ dispatcher (record rules apply):
 * board_kanban: the board grouped by stage (``web_read_group`` + the first
   40 cards of each column);
 * report_month: ``care.service.report.read_group`` of one month by service
-  and community (as the care manager).
+  and community (as the care manager);
+* checkin: ``fsm.order.action_care_checkin(lat, lon)`` on a dispatched order
+  (as the dispatcher), and evv_verify: the proof-of-visit verification that
+  call makes (distance to the elder's home, minutes from the planned start).
 
 Prints a markdown table (median, p90, min, max ms; targets PASS/FAIL) and
 writes the same as JSON to bench/results/.
@@ -34,7 +37,12 @@ from bench_lookup import bench_args, run_info, save_result
 from bench_reception import stats, timing_table
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS_MS = {"proposal": 50, "board_list": 500, "report_month": 1000}
+TARGETS_MS = {
+    "proposal": 50,
+    "board_list": 500,
+    "report_month": 1000,
+    "evv_verify": 10,
+}
 OPTIONS = [
     ("--orders", int, 100000, "past orders to load (default 100,000)"),
     ("--providers", int, 500, "providers (default 500)"),
@@ -322,6 +330,33 @@ def measure(env, args, rng):
             lazy=False,
         )
 
+    # check-in with the proof of visit: the whole call, and the verification
+    # it adds (place and time against the elder's home and planned start)
+    provider = env["care.provider"].search([("state", "=", "approved")], limit=1)
+    now = datetime.now()
+    for order in news:
+        order.care_elder_id.partner_id.sudo().write(
+            {"partner_latitude": 39.92, "partner_longitude": 116.46}
+        )
+    news.sudo().write(
+        {
+            "care_provider_id": provider.id,
+            "care_dispatched_at": now,
+            "scheduled_date_start": now,
+        }
+    )
+    times, verify = [], []
+    for order in news:
+        position = (39.92 + rng.uniform(-0.002, 0.002), 116.46)
+        began = time.perf_counter()
+        order._care_evv_checkin(*position, now)
+        verify.append((time.perf_counter() - began) * 1000)
+        order.invalidate_recordset()
+        began = time.perf_counter()
+        order.action_care_checkin(*position)
+        times.append((time.perf_counter() - began) * 1000)
+    results["checkin"] = stats(times)
+    results["evv_verify"] = stats(verify)
     for name, call in (
         ("board_list", board_list),
         ("board_kanban", board_kanban),

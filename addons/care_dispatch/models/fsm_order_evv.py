@@ -49,7 +49,6 @@ class FsmOrderEvv(models.Model):
         EVV_STATES,
         "Proof of visit",
         default="none",
-        required=True,
         readonly=True,
         copy=False,
         index=True,
@@ -159,7 +158,11 @@ class FsmOrderEvv(models.Model):
             if geo.valid(latitude, longitude)
             else 0.0,
         }
-        if place and self.care_evv_state in ("none", "verified", "exception"):
+        if place and (self.care_evv_state or "none") in (
+            "none",
+            "verified",
+            "exception",
+        ):
             reason = self.env._("Check-out: %s", place)
             vals["care_evv_state"] = "exception"
             vals["care_evv_reason"] = "\n".join(
