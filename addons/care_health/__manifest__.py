@@ -15,6 +15,7 @@
         "data/care_health_data.xml",
         "data/ir_cron_data.xml",
         "report/care_health_referral_report.xml",
+        "report/care_health_quarterly_report.xml",
         "views/care_health_team_views.xml",
         "views/care_health_registry_views.xml",
         "views/care_health_reading_views.xml",
@@ -23,6 +24,7 @@
         "views/care_health_screening_views.xml",
         "views/care_health_config_views.xml",
         "views/res_config_settings_views.xml",
+        "views/care_health_quarterly_views.xml",
         "views/care_health_menus.xml",
     ],
     "demo": [

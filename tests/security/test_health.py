@@ -379,3 +379,213 @@ def test_member_moves_own_referral_through_its_cycle_over_xmlrpc(admin, world):
     assert member.call("care.health.referral", "action_close", [referral]) is True
     state = admin.call("care.health.referral", "read", [referral], ["state"])
     assert state[0]["state"] == "closed"
+
+
+# ---------------------------------------------------------------------------
+# Quarterly report and health events (issue 18, second round)
+# ---------------------------------------------------------------------------
+
+
+def _installed(admin, module):
+    return bool(
+        admin.call(
+            "ir.module.module",
+            "search_count",
+            [("name", "=", module), ("state", "=", "installed")],
+        )
+    )
+
+
+@pytest.mark.parametrize("login", OTHER_ROLES)
+def test_quarterly_report_refused_to_other_roles(
+    odoo_server, http, admin, world, login
+):
+    from .conftest import _login
+
+    caller = _login(odoo_server, login, login)
+    text = caller.refused(
+        "care.health.quarterly", "create", {"year": 2025, "quarter": "2"}
+    )
+    assert fault_is_refusal(text)
+    report = admin.call(
+        "care.health.quarterly", "create", {"year": 2025, "quarter": "2"}
+    )
+    text = caller.refused("care.health.quarterly", "action_print", [report])
+    assert fault_is_refusal(text)
+    path = f"/report/html/care_health.report_care_health_quarterly/{report}"
+    page = http("GET", path, headers=_session(odoo_server, http, login, login))
+    body = page.body.decode(errors="replace")
+    assert page.status != 200 or "Registered Patients" not in body
+    # the team member prints the report of their own team
+    member = world["callers"]["a"]
+    mine = member.call(
+        "care.health.quarterly", "create", {"year": 2025, "quarter": "2"}
+    )
+    action = member.call("care.health.quarterly", "action_print", [mine])
+    assert action["report_name"] == "care_health.report_care_health_quarterly"
+
+
+@pytest.fixture(scope="module")
+def health_event(admin, world):
+    if not _installed(admin, "care_health_event"):
+        pytest.skip("care_health_event is not installed in this database")
+    checkup = _xmlid(admin, "care_health_event", "event_type_health_checkup")
+    event = admin.call(
+        "event.event",
+        "create",
+        {
+            "name": f"HL sec check-up {uuid.uuid4().hex[:6]}",
+            "event_type_id": checkup,
+            "date_begin": "2030-06-01 01:00:00",
+            "date_end": "2030-06-01 05:00:00",
+        },
+    )
+    plain = admin.call(
+        "event.event",
+        "create",
+        {
+            "name": f"HL sec plain {uuid.uuid4().hex[:6]}",
+            "date_begin": "2030-06-02 01:00:00",
+            "date_end": "2030-06-02 05:00:00",
+        },
+    )
+    registration = admin.call(
+        "event.registration",
+        "create",
+        {"event_id": event, "care_elder_id": world["elders"]["a"]},
+    )
+    return {"event": event, "plain": plain, "registration": registration}
+
+
+def _registration(admin, registration_id):
+    [row] = admin.read(
+        "event.registration",
+        [registration_id],
+        ["state", "care_screening_id", "care_elder_id", "name"],
+    )
+    return row
+
+
+def test_event_reception_reads_changes_nothing(role, admin, world, health_event):
+    reception = role("reception")
+    registration = health_event["registration"]
+    before = _registration(admin, registration)
+    rows = reception.search_read(
+        "event.registration", [("id", "=", registration)], ["name", "state"]
+    )
+    assert rows and rows[0]["state"] == before["state"]
+    for method, args in (
+        ("write", ([registration], {"state": "done"})),
+        ("action_set_done", ([registration],)),
+        ("action_care_record_screening", ([registration],)),
+        ("unlink", ([registration],)),
+    ):
+        text = reception.refused("event.registration", method, *args)
+        assert fault_is_refusal(text), (method, text)
+    text = reception.refused(
+        "event.registration", "create", {"event_id": health_event["event"], "name": "X"}
+    )
+    assert fault_is_refusal(text)
+    text = reception.refused(
+        "event.event", "write", [health_event["event"]], {"name": "changed"}
+    )
+    assert fault_is_refusal(text)
+    # the screening link is health data
+    text = reception.refused(
+        "event.registration", "read", [registration], ["care_screening_id"]
+    )
+    assert fault_is_refusal(text)
+    text = reception.refused(
+        "care.health.event.screening",
+        "create",
+        {"registration_id": registration, "sbp": 150, "dbp": 95},
+    )
+    assert fault_is_refusal(text)
+    assert _registration(admin, registration) == before
+
+
+@pytest.mark.parametrize("login", ("dispatcher", "finance", "emergency"))
+def test_event_other_roles_change_nothing(role, admin, health_event, login):
+    """Odoo makes every new internal user an event administrator: the other
+    roles still change no health event, registration or screening."""
+    caller = role(login)
+    registration = health_event["registration"]
+    before = _registration(admin, registration)
+    for method, args in (
+        ("write", ([registration], {"state": "cancel"})),
+        ("action_set_done", ([registration],)),
+        ("action_care_record_screening", ([registration],)),
+        ("read", ([registration], ["care_screening_id"])),
+    ):
+        text = caller.refused("event.registration", method, *args)
+        assert fault_is_refusal(text), (login, method, text)
+    text = caller.refused(
+        "event.event", "write", [health_event["event"]], {"name": "changed"}
+    )
+    assert fault_is_refusal(text)
+    text = caller.refused(
+        "event.registration", "create", {"event_id": health_event["event"], "name": "X"}
+    )
+    assert fault_is_refusal(text)
+    assert _registration(admin, registration) == before
+
+
+def test_event_screening_other_team_refused(admin, world, health_event):
+    """A member of team B records nothing for team A's elder, nor writes the
+    screening link; a member of team A does."""
+    member_b = world["callers"]["b"]
+    member_a = world["callers"]["a"]
+    registration = health_event["registration"]
+    before = _registration(admin, registration)
+    count = admin.call(
+        "care.health.screening",
+        "search_count",
+        [("elder_id", "=", world["elders"]["a"])],
+    )
+    wizard = member_b.call(
+        "care.health.event.screening",
+        "create",
+        {"registration_id": registration, "sbp": 150, "dbp": 95},
+    )
+    text = member_b.refused("care.health.event.screening", "action_record", [wizard])
+    assert fault_is_refusal(text)
+    # the link is set by the system only
+    screening = admin.call(
+        "care.health.screening", "create", {"elder_id": world["elders"]["a"]}
+    )
+    text = member_a.refused(
+        "event.registration",
+        "write",
+        [registration],
+        {"care_screening_id": screening},
+    )
+    assert fault_is_refusal(text)
+    assert _registration(admin, registration) == before
+    assert (
+        admin.call(
+            "care.health.screening",
+            "search_count",
+            [("elder_id", "=", world["elders"]["a"]), ("id", "!=", screening)],
+        )
+        == count
+    )
+    # a member changes health events only
+    text = member_a.refused(
+        "event.event", "write", [health_event["plain"]], {"seats_max": 3}
+    )
+    assert fault_is_refusal(text)
+    # team A's member records it, over XML-RPC
+    wizard = member_a.call(
+        "care.health.event.screening",
+        "create",
+        {
+            "registration_id": registration,
+            "sbp": 150,
+            "dbp": 95,
+            "height_cm": 160,
+            "weight_kg": 70,
+        },
+    )
+    member_a.call("care.health.event.screening", "action_record", [wizard])
+    after = _registration(admin, registration)
+    assert after["state"] == "done" and after["care_screening_id"]
