@@ -20,10 +20,12 @@
         "views/care_residence_waiting_views.xml",
         "views/care_residence_report_views.xml",
         "views/crm_lead_views.xml",
+        "views/res_config_settings_views.xml",
         "views/care_residence_menus.xml",
     ],
     "demo": ["demo/care_residence_demo.xml"],
     "assets": {
+        "web.assets_backend": ["care_residence/static/src/bed_board/*"],
         "web.assets_tests": ["care_residence/static/tests/tours/*.js"],
     },
     "pre_init_hook": "_care_residence_pre_init",

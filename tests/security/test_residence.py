@@ -311,3 +311,146 @@ def test_other_roles_read_no_stays(role, home):
             "care.residence.fee",
         ):
             refused(role(login), model, "search_read", [], ["id"])
+
+
+@pytest.fixture(scope="module")
+def board(admin, home):
+    """For the bed board: a single room's free bed, a women's double room's
+    free bed, a man and a woman waiting (records of this module only)."""
+    floor = admin.read("care.residence.stay", [home["admitted"]], ["floor_id"])[0][
+        "floor_id"
+    ][0]
+    single = admin.call(
+        "care.residence.room",
+        "create",
+        {"name": "S4", "floor_id": floor, "room_type": "single"},
+    )
+    women = admin.call(
+        "care.residence.room",
+        "create",
+        {
+            "name": "D1",
+            "floor_id": floor,
+            "room_type": "double",
+            "sex_restriction": "female",
+        },
+    )
+    bed_single = admin.call(
+        "care.residence.bed", "create", {"name": "A", "room_id": single}
+    )
+    bed_women = admin.call(
+        "care.residence.bed", "create", {"name": "A", "room_id": women}
+    )
+    man = assessed_elder(admin, "安全测试丁", "male")
+    woman = assessed_elder(admin, "安全测试戊", "female")
+    entries = [
+        admin.call("care.residence.waiting", "create", {"elder_id": elder})
+        for elder in (man, woman)
+    ]
+    return {
+        "bed_single": bed_single,
+        "bed_women": bed_women,
+        "man": entries[0],
+        "woman": entries[1],
+    }
+
+
+def board_snapshot(admin, home, board):
+    return snapshot(admin, home) | {
+        "entries": admin.read(
+            "care.residence.waiting",
+            [board["man"], board["woman"]],
+            ["state", "stay_id"],
+        ),
+        "board_beds": admin.read(
+            "care.residence.bed", [board["bed_single"], board["bed_women"]], BED_FIELDS
+        ),
+    }
+
+
+def test_board_drop_refused_over_xmlrpc(admin, role, home, board):
+    """The board's drop (one public method): the wrong role, a taken or
+    reserved bed, the wrong sex are refused and change nothing."""
+    before = board_snapshot(admin, home, board)
+    for login in NOT_RECEPTION:
+        text = refused(
+            role(login),
+            "care.residence.waiting",
+            "action_board_reserve",
+            [board["woman"]],
+            board["bed_single"],
+        )
+        assert "Reception" in text or "access" in text.lower(), text
+    reception = role("reception")
+    # an occupied bed, a reserved bed
+    for bed in home["beds"][:2]:
+        text = refused(
+            reception,
+            "care.residence.waiting",
+            "action_board_reserve",
+            [board["woman"]],
+            bed,
+        )
+        assert "one bed, one occupant" in text
+    # a man into the women's room
+    text = refused(
+        reception,
+        "care.residence.waiting",
+        "action_board_reserve",
+        [board["man"]],
+        board["bed_women"],
+    )
+    assert "restricted" in text
+    # malformed arguments: refused, not a crash
+    for args in (
+        ("x",),
+        ([board["bed_single"]],),
+        (board["bed_single"], "not a date"),
+    ):
+        refused(
+            reception,
+            "care.residence.waiting",
+            "action_board_reserve",
+            [board["woman"]],
+            *args,
+        )
+    refused(reception, "care.residence.bed", "get_board_data", building_id="x")
+    assert board_snapshot(admin, home, board) == before
+    # the board's data: none for the roles without beds, no nulls for reception
+    for login in ("dispatcher", "emergency", "devices", "doctor"):
+        refused(role(login), "care.residence.bed", "get_board_data")
+    data = reception.call("care.residence.bed", "get_board_data")
+    beds = {bed["id"]: bed for bed in data["beds"]}
+    assert beds[home["beds"][1]]["state"] == "occupied"
+    assert beds[board["bed_single"]]["state"] == "free"
+    assert {board["man"], board["woman"]} <= {w["id"] for w in data["waiting"]}
+
+
+def test_board_drop_then_replay_over_xmlrpc(admin, role, home, board):
+    """Reception drops the woman onto the single room's bed: reserved; the
+    same drop replayed (a stale board) is refused and changes nothing."""
+    reception = role("reception")
+    stay = reception.call(
+        "care.residence.waiting",
+        "action_board_reserve",
+        [board["woman"]],
+        board["bed_single"],
+    )
+    try:
+        entry = admin.read("care.residence.waiting", [board["woman"]], ["state"])[0]
+        assert entry["state"] == "reserved"
+        bed = admin.read("care.residence.bed", [board["bed_single"]], ["state"])[0]
+        assert bed["state"] == "reserved"
+        after = board_snapshot(admin, home, board)
+        text = refused(
+            reception,
+            "care.residence.waiting",
+            "action_board_reserve",
+            [board["woman"]],
+            board["bed_single"],
+        )
+        assert "no longer waiting" in text
+        assert board_snapshot(admin, home, board) == after
+    finally:
+        # the bed and the entry as they were for the other tests
+        admin.call("care.residence.stay", "action_cancel", [stay])

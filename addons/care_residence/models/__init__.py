@@ -1,1 +1,1 @@
-from . import crm_lead, residence, stay, waiting
+from . import crm_lead, res_company, residence, stay, waiting, waiting_board

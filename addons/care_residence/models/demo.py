@@ -71,7 +71,43 @@ def make_demo_home(env):
             }
         )
 
+    # the reception sources of the admissions (the referral share report):
+    # four in five came through a reception lead, the fifth directly
+    Source = env["utm.source"]
+    sources = [
+        Source.search([("name", "=", name)], limit=1) or Source.create({"name": name})
+        for name in ("社区讲座", "社区讲座", "医院转介", "老客户介绍")
+    ]
+    admissions = [0]
+
+    def referral(stay):
+        turn = admissions[0] % 5
+        admissions[0] += 1
+        if turn == 4:
+            return
+        lead = env["crm.lead"].create(
+            {
+                "name": f"入住咨询：{stay.elder_id.name}",
+                "type": "opportunity",
+                "care_elder_id": stay.elder_id.id,
+                "source_id": sources[turn].id,
+                "company_id": company.id,
+            }
+        )
+        entry = env["care.residence.waiting"].create(
+            {
+                "elder_id": stay.elder_id.id,
+                "company_id": company.id,
+                "lead_id": lead.id,
+                "date_request": stay.date_start - timedelta(days=10 + turn * 7),
+                "state": "admitted",
+                "stay_id": stay.id,
+            }
+        )
+        stay.write({"waiting_id": entry.id})
+
     def admit(stay, day):
+        referral(stay)
         level = levels[stay.id % len(levels)]
         stay.write(
             {

@@ -482,6 +482,7 @@ class CareResidenceStay(models.Model):
         self.ensure_one()
         if not self.deposit_amount or self.deposit_move_id:
             return
+        deposit_account = self.company_id._care_deposit_account()
         move = (
             self.env["account.move"]
             .sudo()
@@ -499,6 +500,8 @@ class CareResidenceStay(models.Model):
                             0,
                             {
                                 "product_id": self._product("product_deposit").id,
+                                # owed back at discharge: a liability, not income
+                                "account_id": deposit_account.id,
                                 "name": self.env._(
                                     "Deposit (押金): %(elder)s",
                                     elder=self.elder_id.name,
@@ -725,26 +728,44 @@ class CareResidenceStay(models.Model):
             lines = stay._fee_lines(start)
             if not lines:
                 continue
-            move = (
+            payer, *others = stay._fee_invoices(start, lines)
+            parts = [payer, *(part for part in others if part[1])]
+            moves = (
                 self.env["account.move"]
                 .sudo()
                 .with_company(stay.company_id)
                 .create(
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": stay._payer().id,
-                        "company_id": stay.company_id.id,
-                        "invoice_date": end - timedelta(days=1),
-                        "invoice_origin": stay.name,
-                        "invoice_line_ids": [(0, 0, vals) for vals in lines],
-                    }
+                    [
+                        {
+                            "move_type": "out_invoice",
+                            "partner_id": partner.id,
+                            "company_id": stay.company_id.id,
+                            "invoice_date": end - timedelta(days=1),
+                            "invoice_origin": stay.name,
+                            "invoice_line_ids": [(0, 0, vals) for vals in part],
+                        }
+                        for partner, part in parts
+                    ]
                 )
             )
-            move.action_post()
+            moves.action_post()
             fees |= fees.create(
-                {"stay_id": stay.id, "month": start, "move_id": move.id}
+                {
+                    "stay_id": stay.id,
+                    "month": start,
+                    "move_id": moves[0].id,
+                    "share_move_ids": [(6, 0, moves[1:].ids)],
+                }
             )
         return fees
+
+    def _fee_invoices(self, month_start, lines):
+        """The month's invoices of the stay as [(partner, invoice lines)]: the
+        payer's first (always made, for a zero total when others pay it all).
+        Here all to the payer; care_residence_vouchers splits off the
+        programmes' shares."""
+        self.ensure_one()
+        return [(self._payer(), lines)]
 
     def _care_invoice_month(self, month_start=None):
         """Finance invoices a month for these stays (default: last month);
@@ -981,6 +1002,15 @@ class CareResidenceFee(models.Model):
     company_id = fields.Many2one(related="stay_id.company_id", store=True)
     month = fields.Date(required=True)
     move_id = fields.Many2one("account.move", "Invoice", required=True)
+    share_move_ids = fields.Many2many(
+        "account.move",
+        "care_residence_fee_share_move_rel",
+        "fee_id",
+        "move_id",
+        "Share Invoices",
+        help="The month's invoices to others who pay a share of it, e.g. a "
+        "voucher programme's funding body.",
+    )
     currency_id = fields.Many2one(related="move_id.currency_id")
     amount = fields.Monetary(related="move_id.amount_total", string="Amount")
 

@@ -1,1 +1,1 @@
-from . import occupancy_report
+from . import occupancy_report, referral_report

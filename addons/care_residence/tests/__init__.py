@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_beds,
+    test_board,
     test_concurrency,
     test_constraints,
     test_fees,

@@ -42,7 +42,11 @@ class TestParallelReservations(BaseCase):
                     {"name": "并发老人乙", "gender": "female"},
                 ]
             )
+            entries = env["care.residence.waiting"].create(
+                [{"elder_id": elder.id} for elder in elders]
+            )
             self.ids = {
+                "entries": dict(zip(elders.ids, entries.ids, strict=True)),
                 "building": building.id,
                 "bed": bed.id,
                 "elders": elders.ids,
@@ -57,12 +61,16 @@ class TestParallelReservations(BaseCase):
                 "DELETE FROM care_residence_stay WHERE elder_id IN %s",
                 (tuple(ids["elders"]),),
             )
+            cr.execute(
+                "DELETE FROM care_residence_waiting WHERE elder_id IN %s",
+                (tuple(ids["elders"]),),
+            )
             cr.execute("DELETE FROM care_residence_bed WHERE id = %s", (ids["bed"],))
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["care.residence.building"].browse(ids["building"]).unlink()
             env["care.elder"].browse(ids["elders"]).unlink()
 
-    def reserve(self, elder_id, barrier, results):
+    def reserve(self, elder_id, barrier, results, board=False):
         try:
             for attempt in range(10):
                 with self.registry.cursor() as cr:
@@ -74,13 +82,20 @@ class TestParallelReservations(BaseCase):
                         cr.execute("SELECT 1")
                         if attempt == 0:
                             barrier.wait(30)
-                        env["care.residence.stay"].create(
-                            {
-                                "elder_id": elder_id,
-                                "bed_id": self.ids["bed"],
-                                "date_start": fields.Date.today(),
-                            }
-                        )
+                        if board:
+                            # the bed board's drop
+                            entry = self.ids["entries"][elder_id]
+                            env["care.residence.waiting"].browse(
+                                entry
+                            ).action_board_reserve(self.ids["bed"])
+                        else:
+                            env["care.residence.stay"].create(
+                                {
+                                    "elder_id": elder_id,
+                                    "bed_id": self.ids["bed"],
+                                    "date_start": fields.Date.today(),
+                                }
+                            )
                         cr.commit()  # pylint: disable=invalid-commit
                         results.append(("ok", elder_id))
                         return
@@ -96,9 +111,25 @@ class TestParallelReservations(BaseCase):
             results.append(("crash", repr(error)))
 
     def test_one_bed_two_receptionists(self):
+        self.race(board=False)
+
+    def test_one_bed_two_drops_on_the_board(self):
+        """The same race through the bed board's drop method."""
+        self.race(board=True)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT state FROM care_residence_waiting WHERE elder_id IN %s"
+                " ORDER BY state",
+                (tuple(self.ids["elders"]),),
+            )
+            self.assertEqual([r[0] for r in cr.fetchall()], ["reserved", "waiting"])
+
+    def race(self, board):
         barrier, results = threading.Barrier(2), []
         threads = [
-            threading.Thread(target=self.reserve, args=(elder_id, barrier, results))
+            threading.Thread(
+                target=self.reserve, args=(elder_id, barrier, results, board)
+            )
             for elder_id in self.ids["elders"]
         ]
         for thread in threads:

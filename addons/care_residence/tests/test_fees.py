@@ -119,6 +119,63 @@ class TestFees(ResidenceCase):
         self.assertEqual(refund.invoice_date, D(2026, 3, 5))
         self.assertEqual(self.stay.length_days, 44)
 
+    def test_deposit_posts_to_a_liability_account(self):
+        """The deposit is owed back: the invoice credits a liability account
+        (not income) and the refund debits it back to zero."""
+        account = self.company.care_deposit_account_id
+        self.assertEqual(account.account_type, "liability_current")
+        self.assertEqual(account.code, "224101")
+        deposit, refund = self.stay.deposit_move_id, self.stay.refund_move_id
+        products = deposit.line_ids.filtered(lambda ln: ln.display_type == "product")
+        self.assertEqual(products.account_id, account)
+        self.assertEqual((products.credit, products.debit), (5000, 0))
+        receivable = deposit.line_ids - products
+        self.assertEqual(receivable.account_id.account_type, "asset_receivable")
+        self.assertEqual(receivable.debit, 5000)
+        self.assertFalse(
+            deposit.line_ids.filtered(
+                lambda ln: ln.account_id.account_type.startswith("income")
+            )
+        )
+        back = refund.line_ids.filtered(lambda ln: ln.account_id == account)
+        self.assertEqual((back.debit, back.credit), (5000, 0))
+        lines = self.env["account.move.line"].search(
+            [("account_id", "=", account.id), ("parent_state", "=", "posted")]
+        )
+        stay_lines = lines.filtered(lambda ln: ln.move_id in deposit | refund)
+        self.assertEqual(len(stay_lines), 2)
+        self.assertEqual(sum(stay_lines.mapped("balance")), 0)
+        # the monthly fees stay income
+        self.invoice(D(2026, 1, 1))
+        fee_lines = self.stay.fee_ids.move_id.invoice_line_ids
+        self.assertNotIn(account, fee_lines.account_id)
+        self.assertEqual(set(fee_lines.account_id.mapped("account_type")), {"income"})
+
+    def test_deposit_account_configured_or_created(self):
+        other = self.env["account.account"].create(
+            {
+                "name": "测试押金",
+                "code": "224188",
+                "account_type": "liability_current",
+                "company_ids": [(6, 0, self.company.ids)],
+            }
+        )
+        self.company.care_deposit_account_id = other
+        stay = self.admitted(self.aunt, self.bed_w1, D(2026, 2, 1))
+        products = stay.deposit_move_id.line_ids.filtered(
+            lambda ln: ln.display_type == "product"
+        )
+        self.assertEqual(products.account_id, other)
+        # a company without the Chinese chart (without any chart): created
+        # once, then found again
+        company = self.env["res.company"].create({"name": "测试无科目表"})
+        account = company._care_deposit_account()
+        self.assertEqual(account.account_type, "liability_current")
+        self.assertEqual(account.company_ids, company)
+        self.assertEqual(company.care_deposit_account_id, account)
+        company.care_deposit_account_id = False
+        self.assertEqual(company._care_deposit_account(), account)
+
     def test_fees_and_deposits_belong_to_their_code_paths(self):
         stay = self.stay
         for user in (self.reception, self.manager, self.finance):

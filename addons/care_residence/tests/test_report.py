@@ -77,3 +77,68 @@ class TestOccupancyReport(ResidenceCase):
             [("id", "=", stay.id)], ["waiting_days:avg"], ["source_id"]
         )
         self.assertEqual(groups[0]["source_id"][0], source.id)
+
+
+class TestReferralShare(ResidenceCase):
+    """Five admissions to the test building: three from leads of the
+    community talk, one from a lead of the hospital, one added directly."""
+
+    def admit_from(self, elder, bed, source, day):
+        lead = False
+        if source:
+            lead = self.env["crm.lead"].create(
+                {
+                    "name": f"入住咨询 {elder.name}",
+                    "type": "opportunity",
+                    "care_elder_id": elder.id,
+                    "source_id": source.id,
+                }
+            )
+        entry = self.env["care.residence.waiting"].create(
+            {"elder_id": elder.id, "lead_id": lead and lead.id}
+        )
+        stay = entry.with_user(self.reception)._reserve(bed, self.days(day))
+        stay.with_user(self.manager).action_admit(self.days(day))
+        return stay
+
+    def test_share_of_each_source(self):
+        talk = self.env["utm.source"].create({"name": "社区讲座"})
+        hospital = self.env["utm.source"].create({"name": "医院转介"})
+        man = self.make_elder("测试国强", "male")
+        woman = self.make_elder("测试凤英", "female")
+        self.admit_from(self.mother, self.bed_w1, talk, -40)
+        self.admit_from(self.aunt, self.bed_w2, talk, -30)
+        self.admit_from(self.uncle, self.bed_s1, talk, -3)
+        self.admit_from(man, self.bed_s2, hospital, -20)
+        self.admit_from(woman, self.bed_single, False, -10)
+        # a reservation not admitted is no admission
+        self.env["care.residence.waiting"].create(
+            {"elder_id": self.make_elder("测试未住", "female").id}
+        )
+        self.env.flush_all()
+        Report = self.env["care.residence.referral.report"].with_user(self.reception)
+        mine = [("building_id", "=", self.building.id)]
+        self.assertEqual(
+            Report._referral_share(mine),
+            [(talk.id, 3, 60.0), (False, 1, 20.0), (hospital.id, 1, 20.0)],
+        )
+        groups = Report.read_group(mine, ["share"], ["referred"], lazy=False)
+        self.assertEqual(
+            {g["referred"]: (g["admissions"], g["share"]) for g in groups},
+            {"lead": (4, 80.0), "direct": (1, 20.0)},
+        )
+        # the share is of the selection: the last 25 days only
+        recent = [*mine, ("date", ">=", self.days(-25))]
+        self.assertEqual(
+            sorted(Report._referral_share(recent), key=lambda row: row[0] or 0),
+            sorted(
+                [(False, 1, 33.3), (hospital.id, 1, 33.3), (talk.id, 1, 33.3)],
+                key=lambda row: row[0] or 0,
+            ),
+        )
+        # the whole selection is 100 %
+        total = Report.read_group(mine, ["admissions:sum", "share"], [])
+        self.assertEqual((total[0]["admissions"], total[0]["share"]), (5, 100.0))
+        # without the share, read_group is the ORM's
+        plain = Report.read_group(mine, ["admissions:sum"], ["source_id"])
+        self.assertNotIn("share", plain[0])

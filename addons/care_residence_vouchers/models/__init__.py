@@ -1,0 +1,1 @@
+from . import care_residence_stay, care_voucher_line
