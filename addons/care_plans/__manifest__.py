@@ -1,0 +1,41 @@
+{
+    "name": "Care Plans (服务套餐)",
+    "summary": "Monthly service plans (free / basic / VIP) on OCA contracts: "
+    "signing from the elder or the reception lead, monthly quotas of services "
+    "consumed by completed orders, beyond-quota billing, promotions",
+    "version": "18.0.1.0.0",
+    "category": "Services/Elder Care",
+    "author": "Elder Care CRM Suite",
+    "license": "AGPL-3",
+    "depends": [
+        "elder_crm",
+        "care_dispatch",
+        "care_reception",
+        "contract",
+        "account",
+        "product",
+    ],
+    "data": [
+        "security/care_plans_groups.xml",
+        "security/ir.model.access.csv",
+        "security/care_plans_security.xml",
+        "data/product_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/care_plan_sign_views.xml",
+        "views/care_plan_views.xml",
+        "views/care_plan_promotion_views.xml",
+        "views/care_plan_subscription_views.xml",
+        "views/care_elder_views.xml",
+        "views/crm_lead_views.xml",
+        "views/fsm_order_views.xml",
+        "views/care_community_views.xml",
+        "views/contract_views.xml",
+        "views/care_plan_referral_views.xml",
+        "views/care_plan_churn_views.xml",
+        "views/care_plan_draw_views.xml",
+        "views/care_plans_menus.xml",
+    ],
+    "demo": [
+        "demo/care_plans_demo.xml",
+    ],
+}

@@ -1,0 +1,1 @@
+from . import care_device, sale_order, stock
