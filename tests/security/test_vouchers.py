@@ -501,3 +501,31 @@ def test_demo_finance_without_email_end_to_end(admin, setup, finance_without_ema
         finance.call("care.voucher.entitlement", "action_resume", [entitlement])
     except RpcRefused as error:  # pragma: no cover - the failure's text
         pytest.fail(str(error))
+
+
+# ----------------------------------------------------------------------
+# Only finance bills: Invoicing gave every internal user existing at its
+# install the Invoicing administrator group; the suite takes it back
+# ----------------------------------------------------------------------
+@pytest.mark.parametrize("login", ("reception", "dispatcher", "emergency"))
+def test_staff_outside_finance_cannot_touch_the_books(admin, role, login):
+    caller = role(login)
+    before = admin.call("account.move", "search_count", [])
+    text = caller.refused(
+        "account.move",
+        "create",
+        {"move_type": "entry", "ref": f"not theirs ({login})"},
+    )
+    assert fault_is_refusal(text), text
+    assert admin.call("account.move", "search_count", []) == before
+    assert not caller.call(
+        "res.users", "has_group", [caller.uid], "account.group_account_manager"
+    )
+
+
+def test_finance_still_bills(role):
+    finance = role("finance")
+    assert finance.call("account.move", "search_count", []) >= 0
+    assert finance.call(
+        "res.users", "has_group", [finance.uid], "account.group_account_invoice"
+    )

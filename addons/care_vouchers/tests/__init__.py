@@ -1,4 +1,5 @@
 from . import (
+    test_accounting_rights,
     test_adjust,
     test_basis,
     test_cards,

@@ -14,5 +14,6 @@ from . import (
     res_config_settings,
     res_company,
     res_partner,
+    res_users,
 )
 # isort: on
