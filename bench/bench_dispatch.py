@@ -332,21 +332,18 @@ def measure(env, args, rng):
 
     # check-in with the proof of visit: the whole call, and the verification
     # it adds (place and time against the elder's home and planned start)
-    provider = env["care.provider"].search([("state", "=", "approved")], limit=1)
-    now = datetime.now()
+    now = datetime.now().replace(microsecond=0)
+    dispatched = Order.browse()
     for order in news:
         order.care_elder_id.partner_id.sudo().write(
             {"partner_latitude": 39.92, "partner_longitude": 116.46}
         )
-    news.sudo().write(
-        {
-            "care_provider_id": provider.id,
-            "care_dispatched_at": now,
-            "scheduled_date_start": now,
-        }
-    )
+        order.write({"scheduled_date_start": now})
+        if order.care_propose_providers():
+            order.action_care_dispatch()  # the best proposed provider
+            dispatched |= order
     times, verify = [], []
-    for order in news:
+    for order in dispatched:
         position = (39.92 + rng.uniform(-0.002, 0.002), 116.46)
         began = time.perf_counter()
         order._care_evv_checkin(*position, now)
