@@ -3,7 +3,7 @@
     "summary": "The family's side on Odoo's portal, phone first: their elders' "
     "visits with who came and the worker's photos, service requests and "
     "ratings, per-contact permissions set by the care manager",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Elder Care",
     "author": "Elder Care CRM Suite",
     "license": "AGPL-3",

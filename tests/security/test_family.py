@@ -380,3 +380,213 @@ def test_portal_pages_answer_404_for_other_elders(browser, family, visit):
         status, html = browser.get(path)
         assert status == 404, path
     assert "/web/content" not in re.findall(r'src="([^"]+)"', html)
+
+
+# ---------------------------------------------------------------------------
+# Money (care_family_vouchers): co-payment invoices never reachable outside
+# the money permission of the invoice's own elder
+# ---------------------------------------------------------------------------
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class PageBrowser(Browser):
+    """A browser session that does not follow redirects: an Odoo portal
+    page that refuses sends the visitor elsewhere (303), which must not be
+    taken for the page."""
+
+    def __init__(self, url, db, login):
+        super().__init__(url, db, login)
+        jar = next(
+            handler.cookiejar
+            for handler in self.opener.handlers
+            if isinstance(handler, urllib.request.HTTPCookieProcessor)
+        )
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), _NoRedirect()
+        )
+
+    def page(self, path):
+        """(status, Location header, body)."""
+        try:
+            with self.opener.open(self.url + path, timeout=60) as response:
+                return response.status, None, response.read().decode()
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers.get("Location"), err.read().decode()
+
+
+@pytest.fixture(scope="module")
+def copay(admin):
+    """The demo co-payment invoice of 刘德明 (care_family_vouchers' demo)."""
+    fields_ = admin.call("fsm.order", "fields_get", [], attributes=["type"])
+    if "care_copay_move_id" not in fields_:
+        pytest.skip("care_vouchers is not installed")
+    elder = xmlid(admin, "elder_crm", "elder_04_demo")
+    orders = admin.search_read(
+        "fsm.order",
+        [("care_elder_id", "=", elder), ("care_copay_move_id", "!=", False)],
+        ["care_copay_move_id"],
+    )
+    assert orders, "care_family_vouchers' demo invoice of 刘德明 must exist"
+    invoice = orders[0]["care_copay_move_id"][0]
+    name = admin.read("account.move", [invoice], ["name"])[0]["name"]
+    return {"elder": elder, "invoice": invoice, "name": name}
+
+
+def test_portal_cannot_read_copay_invoices_over_rpc(portal, browser, copay, admin):
+    before = admin.read(
+        "account.move", [copay["invoice"]], ["payment_state", "access_token"]
+    )[0]
+    refusal(portal.refused("account.move", "read", [copay["invoice"]], ["name"]))
+    rows = portal.search_read("account.move", [], ["name"])
+    assert copay["name"] not in [row["name"] for row in rows]
+    refusal(
+        portal.refused(
+            "account.move", "write", [copay["invoice"]], {"access_token": "x"}
+        )
+    )
+    refusal(portal.refused("care.family.access", "_care_copay_moves", [copay["elder"]]))
+    answer = browser.call_kw(
+        "account.move", "read", [copay["invoice"]], ["name", "access_token"]
+    )
+    assert call_kw_refused(answer) == "odoo.exceptions.AccessError", answer
+    answer = browser.call_kw(
+        "account.move", "search_read", [("id", "=", copay["invoice"])], ["name"]
+    )
+    assert call_kw_refused(answer) in ("odoo.exceptions.AccessError", []), answer
+    after = admin.read(
+        "account.move", [copay["invoice"]], ["payment_state", "access_token"]
+    )[0]
+    assert after == before
+
+
+def test_portal_cannot_open_another_elders_invoice(odoo_server, family, copay, admin):
+    page = PageBrowser(odoo_server.url, odoo_server.db, family["login"])
+    own, invoice = family["elder"], copay["invoice"]
+    for path in (
+        f"/my/elder/{own}/copay/{invoice}",
+        f"/my/elder/{own}/copay/{invoice}?pay=1",
+        f"/my/elder/{copay['elder']}/copay/{invoice}?pay=1",
+    ):
+        status, _location, _body = page.page(path)
+        assert status == 404, path
+    # Odoo's invoice page: without the token, with a guessed one
+    for path in (
+        f"/my/invoices/{invoice}",
+        f"/my/invoices/{invoice}?access_token=00000000-0000-4000-8000-000000000000",
+        f"/my/invoices/{invoice}?report_type=pdf&download=true&access_token=guess",
+    ):
+        status, _location, body = page.page(path)
+        assert status != 200, path
+        assert copay["name"] not in body, path
+    # even with the money permission on their own elder
+    admin.call("care.family.access", "write", [family["line"]], {"perm_money": True})
+    try:
+        status, _location, body = page.page(f"/my/elder/{own}")
+        assert status == 200 and "o_care_money" in body
+        assert copay["name"] not in body
+        status, _location, _body = page.page(f"/my/elder/{own}/copay/{invoice}?pay=1")
+        assert status == 404
+    finally:
+        admin.call(
+            "care.family.access", "write", [family["line"]], {"perm_money": False}
+        )
+    status, _location, body = page.page(f"/my/elder/{own}")
+    assert status == 200 and "o_care_money" not in body, "revoked at once"
+
+
+@pytest.fixture(scope="module")
+def payer(admin, copay):
+    """A family member of our own on 刘德明 (the demo invoice's elder), with a
+    portal login (password = login) and the money permission: the demo's
+    own family lines stay as they are."""
+    tag = f"{random.randint(0, 10**8):08d}"
+    contact = admin.call(
+        "care.elder.contact",
+        "create",
+        {"elder_id": copay["elder"], "name": f"家属付款{tag}", "relationship": "son"},
+    )
+    partner = admin.read("care.elder.contact", [contact], ["partner_id"])[0][
+        "partner_id"
+    ][0]
+    login = f"sec_payer_{tag}"
+    admin.call(
+        "res.users",
+        "create",
+        {
+            "name": f"家属付款{tag}",
+            "login": login,
+            "password": login,
+            "partner_id": partner,
+            "groups_id": [(6, 0, [xmlid(admin, "base", "group_portal")])],
+        },
+    )
+    line = admin.call(
+        "care.family.access",
+        "create",
+        {
+            "contact_id": contact,
+            "perm_schedule": True,
+            "perm_money": True,
+            "consent": "decision_maker",
+        },
+    )
+    return {"login": login, "line": line}
+
+
+def test_revoking_money_kills_the_invoice_link_at_once(
+    odoo_server, copay, payer, admin
+):
+    page = PageBrowser(odoo_server.url, odoo_server.db, payer["login"])
+    path = f"/my/elder/{copay['elder']}/copay/{copay['invoice']}?pay=1"
+    status, _location, body = page.page(f"/my/elder/{copay['elder']}")
+    assert status == 200 and copay["name"] in body
+    status, link, _body = page.page(path)
+    assert status == 303 and link
+    link = link.removeprefix(odoo_server.url)
+    status, _location, body = page.page(link)
+    assert status == 200 and copay["name"] in body
+    admin.call("care.family.access", "write", [payer["line"]], {"perm_money": False})
+    assert page.page(path)[0] == 404
+    status, _location, body = page.page(f"/my/elder/{copay['elder']}")
+    assert status == 200 and copay["name"] not in body
+    status, _location, body = page.page(link)
+    assert status != 200 and copay["name"] not in body, "the old link is dead"
+    # granted again: a new link; archiving the line kills it too
+    admin.call("care.family.access", "write", [payer["line"]], {"perm_money": True})
+    status, fresh, _body = page.page(path)
+    assert status == 303 and fresh.removeprefix(odoo_server.url) != link
+    admin.call("care.family.access", "write", [payer["line"]], {"active": False})
+    assert page.page(fresh.removeprefix(odoo_server.url))[0] != 200
+    assert page.page(path)[0] == 404
+
+
+# ---------------------------------------------------------------------------
+# SMS invitation (care_family_sms)
+# ---------------------------------------------------------------------------
+def test_portal_cannot_text_invitations_or_read_invite_keys(
+    portal, family, admin, http
+):
+    if not admin.call(
+        "ir.module.module",
+        "search_count",
+        [("name", "=", "care_family_sms"), ("state", "=", "installed")],
+    ):
+        pytest.skip("care_family_sms is not installed")
+    before = admin.call(
+        "care.sms.message", "search_count", [("kind", "=", "portal_invitation")]
+    )
+    refusal(portal.refused("care.family.access", "action_invite_sms", [family["line"]]))
+    refusal(
+        portal.refused(
+            "care.family.access", "read", [family["line"]], ["care_invite_token"]
+        )
+    )
+    refusal(portal.refused("care.family.access", "_care_invite_line", "x" * 22))
+    after = admin.call(
+        "care.sms.message", "search_count", [("kind", "=", "portal_invitation")]
+    )
+    assert after == before
+    for key in ("x" * 22, "A" * 64, "short"):
+        assert http("GET", f"/my/invite/{key}").status == 404, key

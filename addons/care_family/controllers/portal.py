@@ -41,6 +41,9 @@ DEFAULT_TZ = "Asia/Shanghai"
 # the worker's photos shown to families: raster images only (an SVG is a
 # document that can carry script)
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+# the signed agreements served to families: PDF and raster images only
+AGREEMENT_TYPES = ("application/pdf", *PHOTO_TYPES)
+CARD_REPORT = "elder_crm.action_report_care_elder_card"
 
 
 class CareFamilyPortal(CustomerPortal):
@@ -246,6 +249,25 @@ class CareFamilyPortal(CustomerPortal):
             for message in reversed(messages)
         ]
 
+    def _care_agreements(self, line):
+        """The elder's signed agreements the care manager shared (PDF or
+        image attachments of the elder's *Signed agreements*), as the
+        system."""
+        return (
+            line.elder_id.sudo()
+            .care_agreement_ids.filtered(lambda a: a.mimetype in AGREEMENT_TYPES)
+            .sorted("id")
+        )
+
+    def _care_documents(self, line):
+        return {
+            "card": bool(line.perm_health),
+            "agreements": [
+                {"id": attachment.id, "name": attachment.name}
+                for attachment in self._care_agreements(line)
+            ],
+        }
+
     def _care_extra_sections(self, line):
         """More sections of the elder's page (glue addons add theirs, each
         checking its own permission on ``line``)."""
@@ -363,8 +385,55 @@ class CareFamilyPortal(CustomerPortal):
             }
         )
         values["conversation"] = self._care_conversation(line)
+        values["documents"] = self._care_documents(line)
         values.update(self._care_extra_sections(line))
         return request.render("care_family.portal_my_elder", values)
+
+    # ------------------------------------------------------------------
+    # Documents: the elder card, the signed agreements
+    # ------------------------------------------------------------------
+    @http.route("/my/elder/<int:elder_id>/card", type="http", auth="user")
+    def care_elder_card(self, elder_id, **kw):
+        """The elder card PDF (it carries the ability level and allergies:
+        the health permission), rendered as the system after the line check,
+        the ID number masked."""
+        line = self._care_line(elder_id, "health")
+        elder = line.elder_id.sudo().with_context(care_mask_id_numbers=True)
+        # a full number computed earlier in this request must not be reused
+        elder.invalidate_recordset(["id_number_display"])
+        pdf, _type = (
+            request.env["ir.actions.report"]
+            .sudo()
+            .with_context(care_mask_id_numbers=True)
+            ._render_qweb_pdf(CARD_REPORT, elder.ids)
+        )
+        elder.invalidate_recordset(["id_number_display"])
+        return request.make_response(
+            pdf,
+            headers=[
+                ("Content-Type", "application/pdf"),
+                ("Content-Length", len(pdf)),
+                ("X-Content-Type-Options", "nosniff"),
+            ],
+        )
+
+    @http.route(
+        "/my/elder/<int:elder_id>/agreement/<int:attachment_id>",
+        type="http",
+        auth="user",
+    )
+    def care_elder_agreement(self, elder_id, attachment_id, **kw):
+        line = self._care_line(elder_id)
+        attachment = self._care_agreements(line).filtered(
+            lambda a: a.id == attachment_id
+        )
+        if not attachment:
+            raise NotFound()
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment)
+            .get_response(as_attachment=True)
+        )
 
     # ------------------------------------------------------------------
     # Images: the elder's photo, a visit's photos and signature

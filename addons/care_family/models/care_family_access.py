@@ -140,6 +140,27 @@ class CareFamilyAccess(models.Model):
         invitation. Care managers only; the user is created by the system."""
         self._care_check_manager()
         self.check_access("write")
+        created = self._care_create_logins()
+        for user in created.filtered("email"):
+            user.with_context(create_user=True).action_reset_password()
+        for user in created.filtered(lambda u: not u.email):
+            user.partner_id.signup_prepare()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._(
+                    "%(count)s portal login(s) created.", count=len(created)
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _care_create_logins(self):
+        """The portal users created for the active lines' members who have
+        none (the caller checked the rights); refuses a line without consent
+        or a member with a login that is not a portal login."""
         portal = self.env.ref("base.group_portal")
         created = self.env["res.users"].sudo()
         if self.filtered(lambda line: not line.consent):
@@ -187,21 +208,7 @@ class CareFamilyAccess(models.Model):
                     }
                 )
             )
-        for user in created.filtered("email"):
-            user.with_context(create_user=True).action_reset_password()
-        for user in created.filtered(lambda u: not u.email):
-            user.partner_id.signup_prepare()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "%(count)s portal login(s) created.", count=len(created)
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return created
 
     # ------------------------------------------------------------------
     # The portal's check

@@ -30,6 +30,7 @@ class CareFamilyLetter(models.Model):
         "state",
         "sent_date",
         "company_id",
+        "pdf_archived",
     )
 
     partner_id = fields.Many2one(
@@ -57,6 +58,14 @@ class CareFamilyLetter(models.Model):
         index=True,
     )
     sent_date = fields.Datetime("Sent on", readonly=True, copy=False)
+    pdf_archived = fields.Boolean(
+        "PDF archived",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The PDF of the letter as sent is attached (rendered in the "
+        "background after sending).",
+    )
 
     _sql_constraints = [
         (
@@ -175,10 +184,44 @@ class CareFamilyLetter(models.Model):
         )
         claimed = self.browse(row[0] for row in self.env.cr.fetchall())
         self.invalidate_recordset(["state", "sent_date"])
-        report = self.env.ref("care_family.action_report_family_letter").sudo()
+        # the member gets a link to the letter on the portal (it needs their
+        # login: no health data travels in an e-mail attachment); the PDF
+        # engine costs a second a letter, so the archive copy is rendered in
+        # the background
         for letter in claimed.sudo():
+            url = f"{letter.get_base_url()}/my/letter/{letter.id}"
+            letter.message_post(
+                body=Markup('<p>%s</p><p><a href="%s">%s</a></p>')
+                % (
+                    self.env._(
+                        "Your monthly letter about %(elders)s is ready: read it "
+                        "on the portal.",
+                        elders=", ".join(letter.access_ids.elder_id.mapped("name")),
+                    ),
+                    url,
+                    self.env._("Read the letter"),
+                ),
+                partner_ids=letter.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        if claimed:
+            self.env.ref("care_family.ir_cron_archive_family_letters").sudo()._trigger()
+        return True
+
+    @api.model
+    def _cron_archive_letter_pdfs(self, limit=50):
+        """Attach the PDF of the sent letters not archived yet, ``limit`` a
+        run (the cron is triggered again while some remain)."""
+        letters = self.sudo().search(
+            [("state", "=", "sent"), ("pdf_archived", "=", False)],
+            order="id",
+            limit=limit,
+        )
+        report = self.env.ref("care_family.action_report_family_letter").sudo()
+        for letter in letters:
             pdf, _type = report._render_qweb_pdf(report.report_name, letter.ids)
-            attachment = self.env["ir.attachment"].create(
+            self.env["ir.attachment"].sudo().create(
                 {
                     "name": f"{letter.display_name}.pdf",
                     "datas": base64.b64encode(pdf),
@@ -187,19 +230,16 @@ class CareFamilyLetter(models.Model):
                     "mimetype": "application/pdf",
                 }
             )
-            letter.message_post(
-                body=Markup("<p>%s</p>")
-                % self.env._(
-                    "Your monthly letter about %(elders)s is attached; you can "
-                    "also read it on the portal.",
-                    elders=", ".join(letter.access_ids.elder_id.mapped("name")),
-                ),
-                partner_ids=letter.partner_id.ids,
-                attachment_ids=attachment.ids,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
+        letters.write({"pdf_archived": True})
+        remaining = (
+            self.sudo().search_count(
+                [("state", "=", "sent"), ("pdf_archived", "=", False)]
             )
-        return True
+            if letters
+            else 0
+        )
+        self.env["ir.cron"]._notify_progress(done=len(letters), remaining=remaining)
+        return letters
 
     # ------------------------------------------------------------------
     # Content

@@ -1,1 +1,1 @@
-from . import test_letter, test_portal, test_ui
+from . import test_documents, test_letter, test_portal, test_ui

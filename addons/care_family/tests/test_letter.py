@@ -112,13 +112,29 @@ class TestFamilyLetter(FamilyCase):
         letter.with_user(self.manager).action_send()
         self.assertEqual(letter.state, "sent")
         self.assertTrue(letter.sent_date)
-        attachments = self.env["ir.attachment"].search(
-            [("res_model", "=", letter._name), ("res_id", "=", letter.id)]
-        )
-        self.assertEqual(len(attachments), 1)
         sent = letter.message_ids.filtered(lambda m: m.message_type == "comment")
         self.assertEqual(len(sent), 1)
         self.assertIn(self.member_a.partner_id, sent.partner_ids)
+        # a link to the letter on the portal, no health data in an attachment
+        self.assertIn(f"/my/letter/{letter.id}", sent.body)
+        self.assertFalse(sent.attachment_ids)
+
+        def archived():
+            return self.env["ir.attachment"].search(
+                [("res_model", "=", letter._name), ("res_id", "=", letter.id)]
+            )
+
+        self.assertFalse(archived())
+        self.assertFalse(letter.pdf_archived)
+        # the PDF copy, in the background, once
+        Letter = self.env["care.family.letter"]
+        self.assertIn(letter, Letter._cron_archive_letter_pdfs())
+        self.assertEqual(len(archived()), 1)
+        self.assertTrue(letter.pdf_archived)
+        self.assertNotIn(letter, Letter._cron_archive_letter_pdfs())
+        self.assertEqual(len(archived()), 1)
+        with self.assertRaises(AccessError):
+            letter.with_user(self.manager).write({"pdf_archived": False})
         # once
         with self.assertRaises(UserError):
             letter.with_user(self.manager).action_send()
