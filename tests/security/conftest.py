@@ -32,6 +32,14 @@ SUITE_MODULES = (
     "care_health_devices",
     "care_family",
     "care_family_devices",
+    "care_family_vouchers",
+    "care_family_sms",
+    "care_residence_vouchers",
+    "care_health_event",
+    "care_health_event_reception",
+    "care_plans",
+    "care_plans_vouchers",
+    "care_plans_devices",
 )
 EXTENDED_MODELS = (
     "res.partner",
@@ -41,6 +49,7 @@ EXTENDED_MODELS = (
     "fsm.person",
     "helpdesk.ticket",
     "account.move",
+    "contract.contract",
 )
 
 # login -> password of the demo users (password = login)
