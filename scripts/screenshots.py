@@ -172,6 +172,51 @@ SHOTS = {
         900,
         None,
     ),
+    "residence_bed_board": (
+        "reception",
+        "/odoo/action-care_residence.action_care_residence_bed_board_client",
+        1600,
+        1000,
+        None,
+    ),
+    "plans_subscriptions": (
+        "finance",
+        "/odoo/action-care_plans.care_plan_subscription_action",
+        1440,
+        700,
+        None,
+    ),
+    "alarm_ladder": (
+        "emergency",
+        lambda rpc: (
+            "/odoo/action-care_devices.helpdesk_ticket_alarm_action/"
+            + str(
+                first(
+                    "helpdesk.ticket",
+                    [("care_alarm_kind", "=", "sos"), ("care_ack_date", "!=", False)],
+                )(rpc)
+            )
+        ),
+        1440,
+        1300,
+        None,
+    ),
+    "alarm_status_page": (
+        None,
+        lambda rpc: (
+            "/care/alarm/"
+            + rpc(
+                "helpdesk.ticket",
+                "search_read",
+                [("care_sms_token", "!=", False)],
+                ["care_sms_token"],
+                limit=1,
+            )[0]["care_sms_token"]
+        ),
+        375,
+        700,
+        None,
+    ),
 }
 
 
@@ -281,20 +326,23 @@ def main():
                 width=width,
                 height=height,
                 deviceScaleFactor=1,
-                mobile=False,
+                mobile=width < 500,
             )
-            browser.goto(f"{args.url}/web/login?db={args.db}")
-            browser.js(
-                f"document.querySelector('#login').value = {json.dumps(login)};"
-                f"document.querySelector('#password').value = {json.dumps(login)};"
-                "document.querySelector('form.oe_login_form').submit();"
-            )
-            time.sleep(1)
-            browser.wait("document.readyState === 'complete'")
+            if login:  # None: a public page, as anybody on the internet
+                browser.goto(f"{args.url}/web/login?db={args.db}")
+                browser.js(
+                    f"document.querySelector('#login').value = {json.dumps(login)};"
+                    f"document.querySelector('#password').value = {json.dumps(login)};"
+                    "document.querySelector('form.oe_login_form').submit();"
+                )
+                time.sleep(1)
+                browser.wait("document.readyState === 'complete'")
             browser.goto(args.url + url)
-            browser.wait(
-                "document.querySelector('.o_action_manager .o_view_controller')"
-            )
+            if url.startswith("/odoo"):
+                browser.wait(
+                    "document.querySelector('.o_action_manager .o_view_controller')"
+                    " || document.querySelector('.o_action_manager .o_action')"
+                )
             time.sleep(2)
             # notifications (e.g. "this page is outdated" after an upgrade)
             # are not part of the screen
@@ -308,7 +356,7 @@ def main():
                 time.sleep(2)
             shot = browser.send("Page.captureScreenshot", format="png")
             (out / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
-            print(f"{name}: {login} {url} -> {out / name}.png")
+            print(f"{name}: {login or 'public'} {url} -> {out / name}.png")
     finally:
         browser.close()
 

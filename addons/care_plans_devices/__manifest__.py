@@ -9,6 +9,7 @@
     "license": "AGPL-3",
     "depends": ["care_plans", "care_devices", "sale_stock"],
     "data": [
+        "security/care_plans_devices_security.xml",
         "views/care_plans_devices_views.xml",
     ],
 }

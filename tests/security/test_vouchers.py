@@ -521,6 +521,14 @@ def test_staff_outside_finance_cannot_touch_the_books(admin, role, login):
     assert not caller.call(
         "res.users", "has_group", [caller.uid], "account.group_account_manager"
     )
+    # nor read the elders' invoices (reception is a CRM salesperson, and
+    # Sales lets salespeople read invoices without a salesperson)
+    try:
+        seen = caller.call("account.move", "search_count", [])
+    except RpcRefused as exc:
+        assert fault_is_refusal(str(exc)), exc
+    else:
+        assert seen == 0, f"{login} reads {seen} invoices"
 
 
 def test_finance_still_bills(role):
