@@ -193,7 +193,11 @@ SHOTS = {
             + str(
                 first(
                     "helpdesk.ticket",
-                    [("care_alarm_kind", "=", "sos"), ("care_ack_date", "!=", False)],
+                    [
+                        ("care_alarm_kind", "=", "sos"),
+                        ("care_ack_date", "!=", False),
+                        ("closed", "=", False),
+                    ],
                 )(rpc)
             )
         ),
