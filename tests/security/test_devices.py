@@ -6,6 +6,7 @@ over HTTP, and checks as admin that nothing changed.
 """
 
 import json
+import re
 import socket
 import threading
 import uuid
@@ -241,7 +242,9 @@ def test_vital_alert_is_not_told_in_the_elder_chatter(admin, role, post, make_el
         )
         text = json.dumps(messages, ensure_ascii=False)
         assert "alert" in text or "警" in text, f"{login} sees there is an alert"
-        assert "197" not in text and "121" not in text, f"{login} reads the values"
+        # as numbers of their own (an elder code such as EL000121 is not one)
+        values = re.findall(r"(?<!\d)(?:197|121)(?!\d)", text)
+        assert not values, f"{login} reads the values: {values}"
     # the desk reads them on the ticket's medical card
     card = admin.read("helpdesk.ticket", [ticket], ["care_card_medical", "description"])
     assert "197" in card[0]["care_card_medical"]
