@@ -22,5 +22,4 @@
     # not auto-installed: installing it makes every health team member an
     # event officer and adds menus for the reception; a centre that runs its
     # events elsewhere (or has no events app) should not get that by surprise
-    "auto_install": False,
 }

@@ -4,7 +4,6 @@ from . import (
     care_health_followup,
     care_health_intervention,
     care_health_protocol,
-    care_health_quarterly,
     care_health_reading,
     care_health_referral,
     care_health_registry,

@@ -38,7 +38,6 @@ class CarePlan(models.Model):
     monthly_fee = fields.Monetary(required=True, tracking=True)
     product_id = fields.Many2one(
         "product.product",
-        "Product",
         readonly=True,
         copy=False,
         ondelete="restrict",

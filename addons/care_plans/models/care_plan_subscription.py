@@ -57,15 +57,14 @@ class CarePlanSubscription(models.Model):
         "care.plan", required=True, readonly=True, ondelete="restrict"
     )
     tier = fields.Selection(related="plan_id.tier")
-    payer_id = fields.Many2one("res.partner", "Payer", required=True, readonly=True)
+    payer_id = fields.Many2one("res.partner", required=True, readonly=True)
     contract_id = fields.Many2one(
         "contract.contract",
-        "Contract",
         readonly=True,
         groups=FINANCE,
         ondelete="restrict",
     )
-    lead_id = fields.Many2one("crm.lead", "Lead", readonly=True, index="btree_not_null")
+    lead_id = fields.Many2one("crm.lead", readonly=True, index="btree_not_null")
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     date_start = fields.Date(required=True, readonly=True)
     date_end = fields.Date(readonly=True)

@@ -37,7 +37,7 @@ class TestReferral(PlanCase):
         wizard = (
             self.env["care.plan.sign"]
             .with_user(self.receptionist)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({})
         )
         wizard.action_sign()

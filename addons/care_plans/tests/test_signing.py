@@ -124,7 +124,7 @@ class TestSigning(PlanCase):
         wizard = (
             self.env["care.plan.sign"]
             .with_user(self.receptionist)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"payer_id": self.daughter.id})
         )
         wizard.action_sign()

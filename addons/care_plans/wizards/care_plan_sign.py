@@ -14,7 +14,6 @@ class CarePlanSign(models.TransientModel):
     plan_id = fields.Many2one("care.plan", required=True)
     payer_id = fields.Many2one(
         "res.partner",
-        "Payer",
         help="The elder, one of the family or contacts, or a company.",
     )
     payer_domain_ids = fields.Many2many(

@@ -79,9 +79,9 @@ class TestAlarmTexts(DevicesCase):
         closed = self.texts("alarm_closed")
         self.assertEqual(len(closed), 1)
         self.assertEqual(closed.number, "+8613700003333")
-        outcome = dict(
-            ticket._fields["care_outcome"]._description_selection(self.env)
-        )["wearer_cancelled"]
+        outcome = dict(ticket._fields["care_outcome"]._description_selection(self.env))[
+            "wearer_cancelled"
+        ]
         self.assertIn(outcome, closed.body)
         # a second alarm cancelled too late: still open, no outcome text
         with freeze_time(T0 + timedelta(minutes=5)):

@@ -89,8 +89,6 @@ class TestRedemption(VoucherCase):
                 [("order_id", "=", order.id), ("kind", "=", "redeem")]
             )
         )
-        from odoo.addons.care_dispatch.tests.test_visit import PNG
-
         self.env["ir.attachment"].create(
             {
                 "name": "p.png",

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .care_health_common import GROUP_LEADER, check_health_user
+from ..models.care_health_common import GROUP_LEADER, check_health_user
 
 QUARTERS = [("1", "Q1"), ("2", "Q2"), ("3", "Q3"), ("4", "Q4")]
 
@@ -76,7 +76,7 @@ class CareHealthQuarterly(models.TransientModel):
         leader, their own teams for a member."""
         Team = self.env["care.health.team"].sudo()
         if self.env.su or self.env.user.has_group(GROUP_LEADER):
-            return Team.with_context(active_test=False).search([]).ids
+            return Team.with_context(active_test=False)._search([]).get_result_ids()
         return Team.search([("member_ids", "in", self.env.user.id)]).ids
 
     def _indicators(self, date_from, date_to):
