@@ -13,7 +13,13 @@ class CareElder(models.Model):
     _inherit = "care.elder"
 
     care_subscription_ids = fields.One2many(
-        "care.plan.subscription", "elder_id", "Plans", readonly=True
+        "care.plan.subscription",
+        "elder_id",
+        "Plans",
+        readonly=True,
+        # who reads the signed plans (the desk, devices and doctors do not)
+        groups="elder_crm.group_care_reception,elder_crm.group_care_dispatcher,"
+        "elder_crm.group_care_finance",
     )
     care_plan_id = fields.Many2one(
         "care.plan", "Plan", compute="_compute_care_plan", compute_sudo=True
