@@ -143,7 +143,13 @@ class TestReports(DispatchCase):
             groups="base.group_user,elder_crm.group_care_manager",
         )
         Export = self.env["care.service.export"]
-        export = Export.with_user(manager).create({})
+        # the visit ends 4 hours from now (tomorrow when run late in the day)
+        export = Export.with_user(manager).create(
+            {
+                "date_from": (order.date_end - timedelta(days=1)).date(),
+                "date_to": (order.date_end + timedelta(days=1)).date(),
+            }
+        )
         action = export.action_export()
         self.assertIn("/web/content/care.service.export/", action["url"])
         book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))
