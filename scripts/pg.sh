@@ -43,6 +43,19 @@ ensure_server_binaries() {
     fi
 }
 
+ensure_postgis() {  # the map (care_map, on OCA base_geoengine) stores points in PostGIS
+    local ver
+    ver="$(basename "$(dirname "$PGBIN")")"
+    [[ -f "/usr/share/postgresql/$ver/extension/postgis.control" ]] && return 0
+    if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null; then
+        info "installing PostGIS for PostgreSQL $ver"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$ver-postgis-3" >/dev/null
+    else
+        die "PostGIS not found; install it with: sudo apt-get install postgresql-$ver-postgis-3"
+    fi
+}
+
 resolve_paths() {
     PGROOT="$ROOT/.pgdata"
     if [[ $EUID -eq 0 ]] && id postgres >/dev/null 2>&1 && ! as_pg test -x "$ROOT" 2>/dev/null; then
@@ -75,6 +88,7 @@ local_running() {
 start_local() {
     resolve_paths
     ensure_server_binaries
+    ensure_postgis
     resolve_paths  # again: installing postgresql may have created the OS user
     prepare_dirs
     if [[ ! -f "$DATA/PG_VERSION" ]]; then
@@ -126,6 +140,8 @@ start)
     if external_answers; then
         PGBIN="$(dirname "$(command -v psql)")"
         write_env "${PGHOST:-}" "${PGPORT:-}" "${PGUSER:-$(id -un)}" "${PGPASSWORD:-}" external
+        psql -d "${PGDATABASE:-postgres}" -Atqc "select 1 from pg_available_extensions where name = 'postgis'" | grep -q 1 \
+            || info "warning: this PostgreSQL has no PostGIS; the map (care_map) needs it"
     else
         [[ -z "${PGHOST:-}${PGPORT:-}${PGUSER:-}" ]] \
             || info "the PostgreSQL named by PG* variables does not answer; using the project-local cluster"

@@ -172,6 +172,20 @@ SHOTS = {
         900,
         None,
     ),
+    "map_dispatcher": (
+        "dispatcher",
+        "/odoo/action-care_map.action_care_map",
+        1440,
+        900,
+        None,
+    ),
+    "map_desk": (
+        "emergency",
+        "/odoo/action-care_map.action_care_map",
+        1440,
+        900,
+        None,
+    ),
     "residence_bed_board": (
         "reception",
         "/odoo/action-care_residence.action_care_residence_bed_board_client",

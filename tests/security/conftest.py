@@ -40,6 +40,9 @@ SUITE_MODULES = (
     "care_plans",
     "care_plans_vouchers",
     "care_plans_devices",
+    "care_residence_plans",
+    "care_map",
+    "care_map_devices",
 )
 EXTENDED_MODELS = (
     "res.partner",

@@ -1,1 +1,1 @@
-from . import care_residence_stay, care_voucher_line
+from . import account_move, care_residence_stay, care_voucher_line

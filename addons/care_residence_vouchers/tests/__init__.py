@@ -1,1 +1,1 @@
-from . import test_shares
+from . import test_concurrency, test_give_back, test_shares

@@ -13,7 +13,7 @@ from odoo.addons.care_residence.tests.common import ResidenceCase
 D = date
 
 
-class TestVoucherShares(ResidenceCase):
+class SharesCase(ResidenceCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -67,6 +67,8 @@ class TestVoucherShares(ResidenceCase):
     def invoice(self, month):
         return self.stay.with_user(self.finance)._care_invoice_month(month)
 
+
+class TestVoucherShares(SharesCase):
     def test_shares_billed_to_the_programmes_rest_to_the_payer(self):
         self.assertEqual(self.balance(self.e_subsidy), 1500)
         self.assertEqual(self.balance(self.e_ltc), 3000)

@@ -1,0 +1,1 @@
+from . import contract, res_company, stay

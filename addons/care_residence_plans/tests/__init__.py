@@ -1,0 +1,1 @@
+from . import test_contract_fees, test_vouchers
