@@ -21,5 +21,4 @@
             "care_map/static/src/map/*",
         ],
     },
-    "installable": True,
 }

@@ -9,5 +9,4 @@
     "depends": ["care_map", "care_devices"],
     "data": ["views/care_map_devices_views.xml"],
     "auto_install": True,
-    "installable": True,
 }

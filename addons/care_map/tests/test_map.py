@@ -41,8 +41,8 @@ class MapCase(DispatchCase):
         )
         cls.Map = cls.env["care.map"]
 
-    def data(self, user, bbox=BOX, **kw):
-        return self.Map.with_user(user).get_map_data(bbox, **kw)
+    def data(self, user, bbox=None, **kw):
+        return self.Map.with_user(user).get_map_data(bbox or BOX, **kw)
 
     def ids(self, layer):
         return {f["id"] for f in layer["features"]}
@@ -200,7 +200,7 @@ class TestLayers(MapCase):
             None,
         ):
             with self.subTest(bbox=bbox), self.assertRaisesRegex(UserError, "map box"):
-                self.data(self.agent, bbox=bbox)
+                self.Map.with_user(self.agent).get_map_data(bbox)
         with self.assertRaisesRegex(UserError, "list of names"):
             self.data(self.agent, layers="elders")
 
