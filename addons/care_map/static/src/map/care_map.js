@@ -7,6 +7,7 @@ import {useService} from "@web/core/utils/hooks";
 
 const OL_JS = "/base_geoengine/static/lib/ol-10.5.0/ol.js";
 const SHAPES = {elders: 0, orders: 0, workers: 4, alarms: 3};
+const REFRESH_MS = 30000; // new alarms, orders and check-ins appear by themselves
 
 /**
  * The care map: one OpenLayers map with a vector layer per data layer
@@ -42,9 +43,17 @@ export class CareMap extends Component {
             }
             this.state.config = config;
         });
-        onMounted(() => this.setupMap());
+        onMounted(() => {
+            this.setupMap();
+            this.refresher = setInterval(() => {
+                if (!document.hidden && !this.state.loading) {
+                    this.load();
+                }
+            }, REFRESH_MS);
+        });
         onWillUnmount(() => {
             clearTimeout(this.timer);
+            clearInterval(this.refresher);
             if (this.map) {
                 this.map.setTarget(null);
             }
