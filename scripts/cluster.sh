@@ -63,6 +63,14 @@ pg_env() {
 }
 
 pg_start() {
+    if [[ -f "$PRIMARY/PG_VERSION" ]] && ! grep -qx "port = $PG_PORT" "$PRIMARY/postgresql.conf"; then
+        # a throwaway cluster left by a run with another port (a reused clone
+        # path): it would start on the old port and never answer on this one
+        info "the fault cluster in $PG_ROOT was made for another port: starting afresh"
+        as_pg "$PGBIN/pg_ctl" -D "$PRIMARY" -m immediate -w stop >/dev/null 2>&1 || true
+        "$ROOT/scripts/replica.sh" destroy 2>/dev/null || true
+        rm -rf "$PRIMARY"
+    fi
     mkdir -p "$PG_ROOT" "$SOCK"
     [[ $EUID -eq 0 ]] && chown postgres: "$PG_ROOT" "$SOCK"
     chmod 700 "$PG_ROOT"
