@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
@@ -147,7 +148,8 @@ class TestFollowupClassification(HealthCase):
     def test_schedule_after_each_outcome(self):
         """Next date: controlled +90 days, uncontrolled +14, referral/danger +14;
         a sooner follow-up is planned when the schedule has none."""
-        today = date.today()
+        # the day as the follow-up code sees it (the user's time zone)
+        today = fields.Date.context_today(self.Followup)
         controlled = self.followup(self.htn, sbp=120, dbp=75)
         controlled.action_done()
         self.assertEqual(controlled.next_date, today + timedelta(days=90))

@@ -16,7 +16,12 @@ class ResidenceCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        # one calendar for the code, its SQL reports (CURRENT_DATE of the
+        # UTC session) and the test users (no tz): the tests do not depend on
+        # the hour they run at
+        cls.env = cls.env(
+            context=dict(cls.env.context, tz="UTC", **DISABLED_MAIL_CONTEXT)
+        )
         cls.today = fields.Date.context_today(cls.env["care.residence.bed"])
         user = "base.group_user,"
         cls.reception = new_test_user(
