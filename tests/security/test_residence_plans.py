@@ -11,46 +11,11 @@ company's setting is left as it is: the contracts are made by finance's
 button).
 """
 
-import datetime
-
 import pytest
 
-from .conftest import fault_is_refusal
-
-NOT_FINANCE = ("reception", "dispatcher", "emergency", "devices", "doctor")
-TODAY = datetime.date.today()
-
-
-def day(offset):
-    return (TODAY + datetime.timedelta(days=offset)).isoformat()
-
-
-def refused(caller, model, method, *args, **kwargs):
-    text = caller.refused(model, method, *args, **kwargs)
-    gone = f"The method '{model}.{method}' does not exist" in text
-    private = "Private methods (such as" in text
-    assert fault_is_refusal(text) or gone or private, (
-        f"{caller.login}: {model}.{method} crashed instead of refusing:\n{text}"
-    )
-    return text
-
-
-def assessed_elder(admin, name, gender):
-    elder = admin.call("care.elder", "create", {"name": name, "gender": gender})
-    items = {
-        fname: spec["selection"][0][0]
-        for fname, spec in admin.call(
-            "care.assessment", "fields_get", [], attributes=["selection", "type"]
-        ).items()
-        if fname.startswith("gbt_b") and spec["type"] == "selection"
-    }
-    assessment = admin.call(
-        "care.assessment",
-        "create",
-        {"elder_id": elder, "assessment_type": "gbt42195", **items},
-    )
-    admin.call("care.assessment", "action_confirm", [assessment])
-    return elder
+# the residence's own attack helpers: a refusal (or a private or missing
+# method), a date from today, an elder with a confirmed assessment
+from .test_residence import NOT_FINANCE, TODAY, assessed_elder, day, refused
 
 
 @pytest.fixture(scope="module")

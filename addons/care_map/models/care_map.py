@@ -118,10 +118,6 @@ class CareMap(models.AbstractModel):
                 {"id": key_, "name": label, "color": LEVEL_COLORS.get(key_, "#607d8b")}
                 for key_, label in level._description_selection(self.env)
             ]
-            filters["communities"] = [
-                {"id": c.id, "name": c.display_name}
-                for c in self.env["care.community"].search([], limit=200)
-            ]
         return {
             "tile_source": source,
             "datum": datum,
@@ -134,7 +130,6 @@ class CareMap(models.AbstractModel):
             "layers": [{"id": name, "name": label} for name, label in allowed.items()],
             "filters": filters,
             "can_place": self.env.user.has_group(MANAGER),
-            "max_points": MAX_POINTS,
         }
 
     @api.model
@@ -293,9 +288,6 @@ class CareMap(models.AbstractModel):
     @api.model
     def _care_map_elders(self, envelope, filters):
         domain = [("state", "in", ("active", "suspended"))]
-        communities = self._care_map_int_list(filters.get("community_ids"))
-        if communities:
-            domain.append(("community_id", "in", communities))
         levels = self._care_map_str_list(filters.get("levels"))
         if levels:
             domain.append(("gbt_level", "in", levels))

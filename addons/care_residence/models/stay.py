@@ -29,6 +29,10 @@ DISCHARGE_REASONS = [
 ]
 
 
+# the product of each monthly fee line
+FEE_PRODUCTS = {"bed": "product_bed", "care": "product_care", "meals": "product_meals"}
+
+
 def month_bounds(day):
     """First day of ``day``'s month and first day of the next one."""
     first = day.replace(day=1)
@@ -636,6 +640,43 @@ class CareResidenceStay(models.Model):
     # ------------------------------------------------------------------
     # monthly fees
     # ------------------------------------------------------------------
+    def _fee_line_vals(self, kind, days, month_days, price, bed_name=""):
+        """One fee line of a month: ``kind`` (bed, care, meals) at its monthly
+        ``price`` pro rata of ``days`` in ``month_days``. The residence's run
+        and a stay's contract (care_residence_plans) bill the same lines."""
+        labels = {
+            "bed": lambda: self.env._(
+                "Bed %(bed)s, %(days)s/%(month_days)s days",
+                bed=bed_name,
+                days=days,
+                month_days=month_days,
+            ),
+            "care": lambda: self.env._(
+                "Care (%(level)s), %(days)s/%(month_days)s days",
+                level=self.care_level_id.name,
+                days=days,
+                month_days=month_days,
+            ),
+            "meals": lambda: self.env._(
+                "Meals, %(days)s/%(month_days)s days",
+                days=days,
+                month_days=month_days,
+            ),
+        }
+        return {
+            "product_id": self._product(FEE_PRODUCTS[kind]).id,
+            "name": labels[kind](),
+            "quantity": 1,
+            "price_unit": self.currency_id.round(price * days / month_days),
+            "tax_ids": [(6, 0, [])],
+        }
+
+    def _leave_days(self, start, end):
+        """Days of hospital leave in [start, end)."""
+        return sum(
+            overlap_days(lv.date_from, lv.date_to, start, end) for lv in self.leave_ids
+        )
+
     def _fee_lines(self, month_start):
         """The invoice lines of the stay's month: one bed line per bed line of
         the stay (pro rata of the days in that bed), care and meals pro rata of
@@ -643,7 +684,6 @@ class CareResidenceStay(models.Model):
         self.ensure_one()
         start, end = month_bounds(month_start)
         month_days = (end - start).days
-        currency = self.currency_id
         lines = []
         present = 0
         for line in self.line_ids.sorted("date_from"):
@@ -651,56 +691,22 @@ class CareResidenceStay(models.Model):
             if not days:
                 continue
             present += days
-            price = line.bed_id.room_id.monthly_price
             lines.append(
-                {
-                    "product_id": self._product("product_bed").id,
-                    "name": self.env._(
-                        "Bed %(bed)s, %(days)s/%(month_days)s days",
-                        bed=line.bed_id.display_name,
-                        days=days,
-                        month_days=month_days,
-                    ),
-                    "quantity": 1,
-                    "price_unit": currency.round(price * days / month_days),
-                    "tax_ids": [(6, 0, [])],
-                }
+                self._fee_line_vals(
+                    "bed",
+                    days,
+                    month_days,
+                    line.bed_id.room_id.monthly_price,
+                    line.bed_id.display_name,
+                )
             )
         if not present:
             return []
-        leave = sum(
-            overlap_days(lv.date_from, lv.date_to, start, end) for lv in self.leave_ids
-        )
-        lines.append(
-            {
-                "product_id": self._product("product_care").id,
-                "name": self.env._(
-                    "Care (%(level)s), %(days)s/%(month_days)s days",
-                    level=self.care_level_id.name,
-                    days=present,
-                    month_days=month_days,
-                ),
-                "quantity": 1,
-                "price_unit": currency.round(self.care_price * present / month_days),
-                "tax_ids": [(6, 0, [])],
-            }
-        )
-        meal_days = max(present - leave, 0)
+        lines.append(self._fee_line_vals("care", present, month_days, self.care_price))
+        meal_days = max(present - self._leave_days(start, end), 0)
         if meal_days and self.meal_price:
             lines.append(
-                {
-                    "product_id": self._product("product_meals").id,
-                    "name": self.env._(
-                        "Meals, %(days)s/%(month_days)s days",
-                        days=meal_days,
-                        month_days=month_days,
-                    ),
-                    "quantity": 1,
-                    "price_unit": currency.round(
-                        self.meal_price * meal_days / month_days
-                    ),
-                    "tax_ids": [(6, 0, [])],
-                }
+                self._fee_line_vals("meals", meal_days, month_days, self.meal_price)
             )
         return lines
 

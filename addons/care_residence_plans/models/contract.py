@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from odoo.addons.care_residence.models.residence import FINANCE, check_group
-from odoo.addons.care_residence.models.stay import month_bounds, overlap_days
+from odoo.addons.care_residence.models.stay import month_bounds
 
 FEE_KINDS = [("bed", "Bed"), ("care", "Care"), ("meals", "Meals")]
 
@@ -232,42 +232,18 @@ class ContractLine(models.Model):
         month_days = (end - start).days
         days = (last - first).days + 1
         stay = self.contract_id.care_stay_id
-        if self.care_fee_kind == "bed":
-            name = self.env._(
-                "Bed %(bed)s, %(days)s/%(month_days)s days",
-                bed=self.care_stay_line_id.bed_id.display_name or self.name,
-                days=days,
-                month_days=month_days,
-            )
-        elif self.care_fee_kind == "care":
-            name = self.env._(
-                "Care (%(level)s), %(days)s/%(month_days)s days",
-                level=stay.care_level_id.name,
-                days=days,
-                month_days=month_days,
-            )
-        else:
-            days -= sum(
-                overlap_days(
-                    leave.date_from, leave.date_to, first, last + timedelta(days=1)
-                )
-                for leave in stay.leave_ids
-            )
+        if self.care_fee_kind == "meals":
+            days -= stay._leave_days(first, last + timedelta(days=1))
             if days <= 0:
                 return {}
-            name = self.env._(
-                "Meals, %(days)s/%(month_days)s days",
-                days=days,
-                month_days=month_days,
-            )
-        vals.update(
-            {
-                "name": name,
-                "quantity": 1,
-                "price_unit": self.currency_id.round(
-                    self.price_unit * days / month_days
-                ),
-                "tax_ids": [Command.set([])],
-            }
+        fee = stay._fee_line_vals(
+            self.care_fee_kind,
+            days,
+            month_days,
+            self.price_unit,
+            self.care_stay_line_id.bed_id.display_name or self.name,
         )
+        # the contract line's own product and account stay
+        fee.pop("product_id")
+        vals.update(fee)
         return vals

@@ -5,8 +5,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from odoo.addons.care_residence.models.residence import FINANCE, MANAGER, check_group
+from odoo.addons.care_residence.models.stay import FEE_PRODUCTS, month_bounds
 from odoo.addons.care_residence.models.stay import CareResidenceStay as BaseStay
-from odoo.addons.care_residence.models.stay import month_bounds
 
 ONE_DAY = timedelta(days=1)
 
@@ -46,11 +46,7 @@ class CareResidenceStay(models.Model):
     def _care_line_vals(self, kind, date_from, date_to, price, stay_line=None):
         """A contract line of the stay: ``date_to`` is the first day out
         (the stay's convention), the line's end the day before."""
-        product = self._product(
-            {"bed": "product_bed", "care": "product_care", "meals": "product_meals"}[
-                kind
-            ]
-        )
+        product = self._product(FEE_PRODUCTS[kind])
         return {
             "care_fee_kind": kind,
             "care_stay_line_id": stay_line.id if stay_line else False,

@@ -234,13 +234,13 @@ export class CareMap extends Component {
         const ol = window.ol;
         if (this.state.placing && this.state.selected) {
             const [lon, lat] = ol.proj.toLonLat(ev.coordinate);
+            this.state.placing = false; // one click places, even when refused
             await this.orm.call("care.elder", "action_care_place_home", [
                 [this.state.selected.id],
                 lat,
                 lon,
                 this.state.config.datum,
             ]);
-            this.state.placing = false;
             this.notification.add(_t("The home is placed."), {type: "success"});
             this.load();
             return;
